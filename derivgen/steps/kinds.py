@@ -1,0 +1,187 @@
+"""One frozen, keyword-only dataclass per step kind; `kind` is the JSON field's value.
+
+Steps hold sympy objects (entries such as `W[3, 7]`, unevaluated `Derivative`s, `Sum`s) and
+the markers in `Dots`; renderers decide how they look. Each docstring shows the step's
+transformation in one line, as the note writes it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import ClassVar
+
+import sympy
+
+from derivgen.model.shapes import Dim
+
+
+class Dots(enum.Enum):
+    """Elided entries: `…` between summed terms, and the three dots of an elided matrix."""
+
+    LOW = "low"
+    ACROSS = "across"
+    DOWN = "down"
+    DIAGONAL = "diagonal"
+
+
+Term = sympy.Expr | Dots
+"""An item of a written-out sum or a matrix cell: an expression or an elision."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """Base of every step kind."""
+
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShapesStep(Step):
+    """y = W x  ->  y (C,1), W (C,D), x (D,1): every symbol with its size."""
+
+    kind: ClassVar[str] = "shapes"
+    output: sympy.MatrixSymbol
+    rhs: sympy.Basic
+    symbols: tuple[sympy.MatrixSymbol, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part:
+    """One factor of a component's summand, described as a slice: `row 3 of W`, `the vector x`.
+
+    `axis` is "row", "column", "vector" or "scalar"; `index` is the fixed row or column.
+    """
+
+    name: str
+    axis: str
+    index: sympy.Expr | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComponentStep(Step):
+    """y = W x  ->  y_3 = Σ_{k=1}^{D} W_{3,k} x_k: one scalar component as an explicit sum."""
+
+    kind: ClassVar[str] = "component"
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpandStep(Step):
+    """Σ_k W_{3,k} x_k  ->  W_{3,1}x_1 + W_{3,2}x_2 + … + W_{3,7}x_7 + … + W_{3,D}x_D."""
+
+    kind: ClassVar[str] = "expand"
+    lhs: sympy.Expr
+    terms: tuple[Term, ...]
+    focus: int | None
+    """Position in `terms` of the term that holds the target, if one does."""
+    target: sympy.Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class DifferentiateStep(Step):
+    """∂y_3/∂x_7 = ∂/∂x_7[W_{3,1}x_1 + …]  ->  0 + 0 + … + ∂/∂x_7[W_{3,7}x_7] + … + 0."""
+
+    kind: ClassVar[str] = "differentiate"
+    of: sympy.Expr
+    by: sympy.Expr
+    terms: tuple[Term, ...]
+    derivatives: tuple[Term, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IsolateStep(Step):
+    """0 + … + ∂/∂x_7[W_{3,7}x_7] + … + 0  ->  ∂/∂x_7[W_{3,7}x_7] = W_{3,7}."""
+
+    kind: ClassVar[str] = "isolate"
+    of: sympy.Expr
+    by: sympy.Expr
+    surviving: sympy.Expr
+    result: sympy.Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZeroStep(Step):
+    """∂y_3/∂W_{7,8}  ->  0: no term of y_3 holds W_{7,8} (every term holds W_{j,3}, 3 ≠ 8)."""
+
+    kind: ClassVar[str] = "zero"
+    of: sympy.Expr
+    by: sympy.Expr
+    pattern: sympy.Expr
+    conflicts: tuple[tuple[sympy.Expr, sympy.Expr], ...]
+    """(index the terms hold, index the target asks for) pairs that can never agree."""
+    example: sympy.Expr
+    """An entry of the same symbol that does appear, shown next."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeneralizeStep(Step):
+    """∂y_3/∂x_7 = W_{3,7}  ->  ∂y_i/∂x_j = W_{i,j} for all i, j."""
+
+    kind: ClassVar[str] = "generalize"
+    of: sympy.Expr
+    by: sympy.Expr
+    result: sympy.Expr
+    ranges: tuple[tuple[sympy.Symbol, Dim], ...]
+    conditions: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]
+    """(of-index, by-index) pairs that must agree for the result to be non-zero."""
+    nonzero_by: sympy.Expr | None
+    """The by-entry with the conditions applied (W_{j,i}), when there are conditions."""
+    nonzero: sympy.Expr | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssembleStep(Step):
+    """∂y_i/∂x_j = W_{i,j} for all i, j  ->  dy/dx = [∂y_i/∂x_j] = [W_{i,j}] = W.
+
+    `layout` is "numerator" (rows follow the output), "denominator" (rows follow the
+    variable: the note's arrangement for row vectors), "variable" (a scalar's derivative,
+    shaped like the variable), "output" (a derivative by a scalar, shaped like the output)
+    or "scalar".
+    """
+
+    kind: ClassVar[str] = "assemble"
+    of: sympy.MatrixSymbol
+    by: sympy.MatrixSymbol
+    partials: tuple[tuple[Term, ...], ...]
+    entries: tuple[tuple[Term, ...], ...]
+    result: sympy.Basic
+    row_index: sympy.Symbol | None
+    col_index: sympy.Symbol | None
+    layout: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slice:
+    """`∂Y_{i,:}/∂X_{i,:} = W`: the same 2-D derivative for every value of the fixed index.
+
+    Index tuples list one entry per axis, None where the axis runs (`:`).
+    """
+
+    of_indices: tuple[sympy.Symbol | None, ...]
+    by_indices: tuple[sympy.Symbol | None, ...]
+    fixed: tuple[sympy.Symbol, ...]
+    result: sympy.Basic
+    row_index: sympy.Symbol | None
+    col_index: sympy.Symbol | None
+    layout: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArrayStep(Step):
+    """∂y_i/∂W_{j,k} = x_j δ_{i,k}  ->  F_{i,j,k}, non-zero only at F_{i,j,i} = x_j; G_{i,j} = F_{i,j,i}."""
+
+    kind: ClassVar[str] = "array"
+    of: sympy.MatrixSymbol
+    by: sympy.MatrixSymbol
+    indices: tuple[sympy.Symbol, ...]
+    partial: sympy.Expr
+    formula: sympy.Expr
+    conditions: tuple[tuple[sympy.Symbol, sympy.Symbol], ...]
+    compact_indices: tuple[sympy.Symbol, ...]
+    compact_source: tuple[sympy.Symbol, ...]
+    """F's index tuple with the conditions applied: G_{i,j} = F_{compact_source}."""
+    compact: sympy.Expr
+    slice: Slice | None

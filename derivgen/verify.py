@@ -1,0 +1,336 @@
+"""Every printed result, checked on a small concrete instance two independent ways.
+
+Brute force: the equation is evaluated with explicit sympy matrices of symbols (matrix
+arithmetic, no index notation), and each claimed partial is compared with sympy's derivative
+of the explicit entry. Finite differences: the same entries at random numbers, perturbed.
+Neither uses the engine's component sums, so a wrong step cannot confirm itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from derivgen.errors import VerificationError
+from derivgen.model.indexing import explicit_entry, explicit_symbols, indexed
+from derivgen.model.shapes import Dim, Shapes
+from derivgen.parse.ast import (
+    Add,
+    Elementwise,
+    Equation,
+    Hadamard,
+    MatMul,
+    Negate,
+    Node,
+    Number,
+    Reduction,
+    Symbol,
+    Transpose,
+)
+from derivgen.steps.build import Derived
+from derivgen.steps.kinds import ArrayStep, AssembleStep, GeneralizeStep, IsolateStep, ZeroStep
+
+SMALL_SIZES = (3, 4, 5, 6, 7, 8)
+"""Distinct sizes for the instance, so that a swapped index cannot pass by symmetry."""
+KEEP_CONCRETE_UP_TO = 6
+"""Concrete sizes up to this are verified as they are; larger ones on a smaller instance."""
+MAX_BRUTE_FORCE = 400
+MAX_FINITE_DIFFERENCES = 60
+STEP = 1e-5
+TOLERANCE = 1e-6
+_FUNCTIONS = {
+    "sigma": lambda t: 1 / (1 + sympy.exp(-t)),
+    "tanh": sympy.tanh,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What was checked: the instance's sizes, how many partials, and the worst numeric error."""
+
+    sizes: Mapping[str, int]
+    brute_force: int
+    finite_differences: int
+    max_error: float
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """`∂of/∂by = value` for every value of the free index symbols in `of` and `by`."""
+
+    of: sympy.Expr
+    by: sympy.Expr
+    value: sympy.Expr
+    shown: str
+
+
+class _Instance:
+    """The equation on small concrete sizes, with every entry an explicit symbol."""
+
+    def __init__(self, equation: Equation, shapes: Shapes, sizes: dict[Dim, int]) -> None:
+        self.shapes = shapes
+        self.sizes = sizes
+        self.arrays = {
+            name: explicit_symbols(name, sizes[shape.rows], sizes[shape.cols])
+            for name, shape in shapes.of.items() if name != equation.lhs.name
+        }
+        self.output = _evaluate(equation.rhs, self.arrays)
+        self.arrays[equation.lhs.name] = self.output
+        self.size_values = {d: v for d, v in sizes.items() if isinstance(d, sympy.Symbol)}
+        self._derivatives: dict[tuple, sympy.Expr] = {}
+
+    def range_of(self, expr: sympy.Expr) -> dict[sympy.Symbol, int]:
+        """How far each index symbol in an entry runs on this instance."""
+        ranges = {}
+        for item in expr.atoms(sympy.Indexed):
+            axes = self.shapes[str(item.base.label)].axes
+            for index, size in zip(item.indices, axes, strict=True):
+                if isinstance(index, sympy.Symbol):
+                    ranges[index] = self.sizes[size]
+        return ranges
+
+    def explicit(self, expr: sympy.Basic) -> sympy.Basic:
+        """An index-notation expression with concrete indices, in terms of explicit symbols."""
+
+        def entry_of(item: sympy.Indexed) -> sympy.Expr:
+            name = str(item.base.label)
+            return explicit_entry(self.arrays[name], self.shapes[name], [int(i) for i in item.indices])
+
+        expr = expr.xreplace(self.size_values)
+        expr = expr.replace(lambda e: isinstance(e, sympy.Indexed), entry_of)
+        scalars = {sympy.Symbol(n): m[0, 0] for n, m in self.arrays.items() if self.shapes[n].is_scalar}
+        return expr.xreplace(scalars).doit()
+
+    def truth(self, of: sympy.Expr, by: sympy.Expr) -> tuple[sympy.Expr, sympy.Symbol, sympy.Expr]:
+        """(explicit output entry, explicit variable, their brute-force derivative)."""
+        function, variable = self.explicit(of), self.explicit(by)
+        key = (function, variable)
+        if key not in self._derivatives:
+            self._derivatives[key] = sympy.diff(function, variable)
+        return function, variable, self._derivatives[key]
+
+    def matrix(self, expr: sympy.Basic) -> sympy.ImmutableMatrix:
+        """A named matrix result (W, W.T, DiagMatrix(x), …) evaluated on this instance."""
+        mapping: dict[sympy.Basic, sympy.Basic] = {}
+        for name, value in self.arrays.items():
+            shape = self.shapes[name]
+            if shape.is_scalar:
+                mapping[sympy.Symbol(name)] = value[0, 0]
+            else:
+                mapping[sympy.MatrixSymbol(name, shape.rows, shape.cols)] = value
+        replaced = expr.xreplace(mapping).xreplace(self.size_values)
+        if isinstance(replaced, sympy.MatrixBase | sympy.MatrixExpr):
+            return sympy.ImmutableMatrix(replaced.as_explicit())
+        return sympy.ImmutableMatrix([[replaced]])
+
+
+def _evaluate(node: Node, arrays: Mapping[str, sympy.ImmutableMatrix]) -> sympy.ImmutableMatrix:
+    """Plain matrix arithmetic on explicit matrices: the reference the steps are checked against."""
+    match node:
+        case Symbol(name=name):
+            return arrays[name]
+        case Number(value=value):
+            return sympy.ImmutableMatrix([[sympy.Rational(value.numerator, value.denominator)]])
+        case Negate(operand=inner):
+            return -_evaluate(inner, arrays)
+        case Transpose(operand=inner):
+            return _evaluate(inner, arrays).T
+        case Elementwise(function=function, operand=inner):
+            return _evaluate(inner, arrays).applyfunc(_FUNCTIONS[function])
+        case Reduction(function=function, operand=inner):
+            value = _evaluate(inner, arrays)
+            return sympy.ImmutableMatrix([[value.trace() if function == "tr" else sum(value)]])
+        case Add(left=left, right=right, subtract=subtract):
+            a, b = _evaluate(left, arrays), _evaluate(right, arrays)
+            return a - b if subtract else a + b
+        case Hadamard(left=left, right=right):
+            return _evaluate(left, arrays).multiply_elementwise(_evaluate(right, arrays))
+        case MatMul(left=left, right=right):
+            a, b = _evaluate(left, arrays), _evaluate(right, arrays)
+            if a.shape == (1, 1):
+                return a[0, 0] * b
+            if b.shape == (1, 1):
+                return a * b[0, 0]
+            return a * b
+    raise TypeError(f"unknown node {type(node).__name__}")
+
+
+def _instance_sizes(shapes: Shapes, claims: list[_Claim]) -> dict[Dim, int]:
+    """Small distinct sizes, each at least as large as any concrete index the claims use."""
+    needed: dict[Dim, int] = {}
+    for claim in claims:
+        for item in (claim.of, claim.by):
+            if isinstance(item, sympy.Indexed):
+                axes = shapes[str(item.base.label)].axes
+                for index, size in zip(item.indices, axes, strict=True):
+                    if index.is_Integer:
+                        needed[size] = max(needed.get(size, 1), int(index))
+    dims: list[Dim] = []
+    for shape in shapes.of.values():
+        dims += [d for d in (shape.rows, shape.cols) if d not in dims]
+    sizes: dict[Dim, int] = {1: 1}
+    candidates = iter(SMALL_SIZES)
+    for dim in dims:
+        if dim in sizes:
+            continue
+        if isinstance(dim, int) and dim <= KEEP_CONCRETE_UP_TO:
+            sizes[dim] = dim
+        else:
+            sizes[dim] = max(next(candidates, SMALL_SIZES[-1]), needed.get(dim, 1))
+    return sizes
+
+
+def _claims(derived: Derived) -> list[_Claim]:
+    claims: list[_Claim] = []
+    for step in derived.steps:
+        match step:
+            case IsolateStep() | GeneralizeStep():
+                claims.append(_Claim(step.of, step.by, step.result, step.kind))
+            case ZeroStep():
+                claims.append(_Claim(step.of, step.by, sympy.Integer(0), step.kind))
+    return claims
+
+
+def _assignments(ranges: Mapping[sympy.Symbol, int], limit: int, seed: int) -> Iterator[dict]:
+    symbols = sorted(ranges, key=str)
+    total = 1
+    for s in symbols:
+        total *= ranges[s]
+    combos = itertools.product(*(range(1, ranges[s] + 1) for s in symbols))
+    if total > limit:
+        chooser = random.Random(seed)
+        picked = sorted(chooser.sample(range(total), limit))
+        combos = (c for n, c in enumerate(combos) if n in set(picked))
+    for combo in combos:
+        yield {s: sympy.Integer(v) for s, v in zip(symbols, combo, strict=True)}
+
+
+class _Checker:
+    """Runs the claims against an instance, counting what it checked."""
+
+    def __init__(self, instance: _Instance) -> None:
+        self.instance = instance
+        self.numbers = {}
+        chooser = random.Random(20240531)
+        for array in instance.arrays.values():
+            for symbol in array.free_symbols:
+                self.numbers.setdefault(symbol, sympy.Float(chooser.uniform(0.5, 1.5)))
+        self.brute_force = 0
+        self.finite_differences = 0
+        self.max_error = 0.0
+
+    def check(self, claim: _Claim) -> None:
+        ranges = self.instance.range_of(claim.of) | self.instance.range_of(claim.by)
+        for n, values in enumerate(_assignments(ranges, MAX_BRUTE_FORCE, seed=len(ranges))):
+            of, by = claim.of.xreplace(values), claim.by.xreplace(values)
+            claimed = self.instance.explicit(claim.value.xreplace(values))
+            function, variable, truth = self.instance.truth(of, by)
+            if sympy.expand(truth - claimed) != 0 and sympy.simplify(truth - claimed) != 0:
+                raise VerificationError(
+                    f"the {claim.shown} result ∂{of}/∂{by} = {claimed} disagrees with brute "
+                    f"force, which gives {truth}"
+                )
+            self.brute_force += 1
+            if n < MAX_FINITE_DIFFERENCES:
+                self._finite_difference(function, variable, claimed, f"∂{of}/∂{by}")
+
+    def _finite_difference(self, function: sympy.Expr, variable: sympy.Symbol,
+                           claimed: sympy.Expr, shown: str) -> None:
+        point = dict(self.numbers)
+        centre = float(point[variable])
+        point[variable] = sympy.Float(centre + STEP)
+        upper = float(function.xreplace(point))
+        point[variable] = sympy.Float(centre - STEP)
+        lower = float(function.xreplace(point))
+        estimate = (upper - lower) / (2 * STEP)
+        value = float(claimed.xreplace(self.numbers))
+        error = abs(estimate - value)
+        if error > TOLERANCE * (1 + abs(value)):
+            raise VerificationError(
+                f"{shown} = {value:.6g} disagrees with a central finite difference ({estimate:.6g})"
+            )
+        self.finite_differences += 1
+        self.max_error = max(self.max_error, error)
+
+    def check_matrix(self, step: AssembleStep, general: GeneralizeStep) -> None:
+        """The named matrix, entry by entry, against the brute-force partials in its arrangement."""
+        explicit = self.instance.matrix(step.result)
+        for r in range(explicit.rows):
+            for c in range(explicit.cols):
+                values = {}
+                if step.row_index is not None:
+                    values[step.row_index] = sympy.Integer(r + 1)
+                if step.col_index is not None:
+                    values[step.col_index] = sympy.Integer(c + 1)
+                of, by = general.of.xreplace(values), general.by.xreplace(values)
+                _, _, truth = self.instance.truth(of, by)
+                if sympy.expand(truth - explicit[r, c]) != 0:
+                    raise VerificationError(
+                        f"the assembled matrix {step.result} has {explicit[r, c]} at row {r + 1}, "
+                        f"column {c + 1}, but brute force gives ∂{of}/∂{by} = {truth}"
+                    )
+                self.brute_force += 1
+
+    def check_array(self, step: ArrayStep) -> None:
+        """The compact G and, where there is one, the slice matrix, against brute force."""
+        shapes = self.instance.shapes
+        of_name, by_name = str(_name(step.of)), str(_name(step.by))
+        n_of = len(shapes[of_name].axes)
+        source = step.compact_source
+        of = indexed(of_name, shapes[of_name], source[:n_of])
+        by = indexed(by_name, shapes[by_name], source[n_of:])
+        self.check(_Claim(of, by, step.compact, "compact"))
+        if step.slice is None:
+            return
+        piece = step.slice
+        ranges = self.instance.range_of(of) | self.instance.range_of(by)
+        fixed_ranges = {s: ranges[s] for s in piece.fixed}
+        for fixed in _assignments(fixed_ranges, MAX_BRUTE_FORCE, seed=1):
+            explicit = self.instance.matrix(piece.result)
+            for r in range(explicit.rows):
+                for c in range(explicit.cols):
+                    values = dict(fixed)
+                    if piece.row_index is not None:
+                        values[piece.row_index] = sympy.Integer(r + 1)
+                    if piece.col_index is not None:
+                        values[piece.col_index] = sympy.Integer(c + 1)
+                    _, _, truth = self.instance.truth(of.xreplace(values), by.xreplace(values))
+                    if sympy.expand(truth - explicit[r, c]) != 0:
+                        raise VerificationError(
+                            f"the slice result {piece.result} disagrees with brute force at "
+                            f"{values}: {explicit[r, c]} against {truth}"
+                        )
+                    self.brute_force += 1
+
+
+def _name(symbol: sympy.Basic) -> str:
+    return str(symbol.name) if hasattr(symbol, "name") else str(symbol)
+
+
+def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Verification:
+    """Check every result of a derivation; raise VerificationError on any disagreement."""
+    claims = _claims(derived)
+    sizes = _instance_sizes(shapes, claims)
+    checker = _Checker(_Instance(equation, shapes, sizes))
+    for claim in claims:
+        checker.check(claim)
+    general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
+    for step in derived.steps:
+        if isinstance(step, AssembleStep):
+            checker.check_matrix(step, general)
+        elif isinstance(step, ArrayStep):
+            checker.check_array(step)
+    return Verification(
+        sizes={str(d): v for d, v in sizes.items() if not isinstance(d, int) or d != v},
+        brute_force=checker.brute_force,
+        finite_differences=checker.finite_differences,
+        max_error=checker.max_error,
+    )
