@@ -34,8 +34,8 @@ from derivgen.parse.ast import (
 from derivgen.steps.build import Derived
 from derivgen.steps.kinds import ArrayStep, AssembleStep, GeneralizeStep, IsolateStep, ZeroStep
 
-SMALL_SIZES = (3, 4, 5, 6, 7, 8)
-"""Distinct sizes for the instance, so that a swapped index cannot pass by symmetry."""
+SMALLEST_SIZE = 3
+"""The smallest size an instance uses; sizes are distinct, so a swapped index cannot pass."""
 KEEP_CONCRETE_UP_TO = 6
 """Concrete sizes up to this are verified as they are; larger ones on a smaller instance."""
 MAX_BRUTE_FORCE = 400
@@ -60,6 +60,19 @@ class Verification:
     brute_force: int
     finite_differences: int
     max_error: float
+
+    @property
+    def passed(self) -> bool:
+        """True when both methods checked something (a failure raises instead)."""
+        return self.brute_force > 0 and self.finite_differences > 0
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A derivation together with the evidence that its results are right."""
+
+    derived: Derived
+    verification: Verification
 
 
 @dataclass(frozen=True)
@@ -177,14 +190,13 @@ def _instance_sizes(shapes: Shapes, claims: list[_Claim]) -> dict[Dim, int]:
     for shape in shapes.of.values():
         dims += [d for d in (shape.rows, shape.cols) if d not in dims]
     sizes: dict[Dim, int] = {1: 1}
-    candidates = iter(SMALL_SIZES)
     for dim in dims:
-        if dim in sizes:
-            continue
         if isinstance(dim, int) and dim <= KEEP_CONCRETE_UP_TO:
             sizes[dim] = dim
-        else:
-            sizes[dim] = max(next(candidates, SMALL_SIZES[-1]), needed.get(dim, 1))
+    for dim in dims:
+        if dim not in sizes:
+            floor = max(needed.get(dim, 1), SMALLEST_SIZE)
+            sizes[dim] = next(v for v in itertools.count(floor) if v not in sizes.values())
     return sizes
 
 
@@ -315,7 +327,7 @@ def _name(symbol: sympy.Basic) -> str:
     return str(symbol.name) if hasattr(symbol, "name") else str(symbol)
 
 
-def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Verification:
+def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Checked:
     """Check every result of a derivation; raise VerificationError on any disagreement."""
     claims = _claims(derived)
     sizes = _instance_sizes(shapes, claims)
@@ -328,9 +340,12 @@ def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Verification
             checker.check_matrix(step, general)
         elif isinstance(step, ArrayStep):
             checker.check_array(step)
-    return Verification(
+    verification = Verification(
         sizes={str(d): v for d, v in sizes.items() if not isinstance(d, int) or d != v},
         brute_force=checker.brute_force,
         finite_differences=checker.finite_differences,
         max_error=checker.max_error,
     )
+    if not verification.passed:
+        raise VerificationError("derivgen found nothing to check in this derivation")
+    return Checked(derived, verification)

@@ -30,6 +30,9 @@ class ResolvedTarget:
     of_names: tuple[sympy.Symbol, ...]
     by_names: tuple[sympy.Symbol, ...]
     dummy: sympy.Symbol
+    of_given: bool
+    """Whether the target indexed the output (`dy[3]/…`) rather than naming it whole."""
+    by_given: bool
 
     @property
     def is_entry(self) -> bool:
@@ -104,4 +107,6 @@ def resolve_target(target: Target, equation: Equation, shapes: Shapes) -> Resolv
         of_names=of_names,
         by_names=by_names,
         dummy=next(pool),
+        of_given=target.of_indices is not None,
+        by_given=target.by_indices is not None,
     )

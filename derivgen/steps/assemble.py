@@ -106,16 +106,17 @@ def recognize(formula: sympy.Expr, arrangement: Arrangement, shapes: Shapes) -> 
     deltas = [f for f in indexed if isinstance(f, sympy.KroneckerDelta)]
     entries = [f for f in indexed if isinstance(f, sympy.Indexed)]
     rows, cols = arrangement.rows, arrangement.cols
+    diagonal = [sympy.KroneckerDelta(row, col)] if row is not None and col is not None else None
     named: sympy.Basic | None = None
     if len(indexed) != len(deltas) + len(entries):
         named = None
     elif not indexed:
         named = sympy.Integer(1) if (rows, cols) == (1, 1) else sympy.OneMatrix(rows, cols)
-    elif deltas == [sympy.KroneckerDelta(row, col)] and not entries:
+    elif deltas == diagonal and not entries:
         named = sympy.Identity(rows)
     elif not deltas and len(entries) == 1:
         named = _one_entry(entries[0], arrangement, shapes)
-    elif deltas == [sympy.KroneckerDelta(row, col)] and len(entries) == 1:
+    elif deltas == diagonal and len(entries) == 1:
         (vector,) = entries
         if len(vector.indices) == 1 and vector.indices[0] in (row, col):
             named = sympy.DiagMatrix(_vector_as(str(vector.base.label), shapes, column=True))

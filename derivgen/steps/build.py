@@ -45,6 +45,14 @@ WRITTEN_TERMS_LIMIT = 8
 class Derived:
     """Everything the engine concludes: the steps, and the results the JSON reports."""
 
+    equation: str
+    target: str
+    shapes: Shapes
+    of: sympy.Basic
+    """The requested output: an entry such as y[3], or the whole symbol for a bare target."""
+    by: sympy.Basic
+    of_names: tuple[sympy.Symbol, ...]
+    by_names: tuple[sympy.Symbol, ...]
     steps: tuple[Step, ...]
     entry: sympy.Expr | None
     general: sympy.Expr
@@ -52,7 +60,7 @@ class Derived:
     arrangement: Arrangement | None
 
 
-def build(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> Derived:
+def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_text: str) -> Derived:
     """Derive ∂target.of/∂target.by step by step, as the note would."""
     product = as_product(equation)
     if sum(op.name == target.by for op in product.operands) > 1:
@@ -93,6 +101,13 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> Derived
     else:
         steps.append(_array_step(target, shapes, general))
     return Derived(
+        equation=equation.text.strip(),
+        target=target_text.strip(),
+        shapes=shapes,
+        of=of_entry if target.of_given else matrix_symbol(target.of, shapes),
+        by=by_entry if target.by_given else matrix_symbol(target.by, shapes),
+        of_names=target.of_names,
+        by_names=target.by_names,
         steps=tuple(steps),
         entry=entry if target.is_entry else None,
         general=general,

@@ -1,0 +1,65 @@
+"""How long derive() takes, and whether it stays flat as the sizes grow.
+
+Prints two tables: the median time of derive() (parse, derive, verify) for each example of
+the note; and `y = W x` with concrete sizes 4, 64, 1024 and 10^6, each relative to size 4
+run in the same process. Nothing in derive() may grow with the sizes (only the small
+verification instance is explicit), so the ratios must stay under 2.
+
+    python benchmarks/bench_derive.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from derivgen import derive
+
+NOTE_EXAMPLES = [
+    ("1", "y = W x", "dy[3]/dx[7]", {"W": "C,D"}),
+    ("1.2.1", "y = W x", "dy/dx", {"W": "C,D"}),
+    ("2", "y = x W", "dy[3]/dx[7]", {"x": "1,D", "W": "D,C"}),
+    ("3", "y = x W", "dy[3]/dW[7,8]", {"x": "1,D", "W": "D,C"}),
+    ("3", "y = x W", "dy/dW", {"x": "1,D", "W": "D,C"}),
+    ("4", "Y = X W", "dY[2,5]/dX[2,4]", {"X": "N,D", "W": "D,C"}),
+    ("4", "Y = X W", "dY/dX", {"X": "N,D", "W": "D,C"}),
+    ("math.SE", "f = W x", "df/dW", {"W": "n,m"}),
+]
+SIZES = [4, 64, 1024, 10**6]
+
+
+def median_seconds(call: Callable[[], object], repeat: int) -> float:
+    call()  # the first call fills sympy's caches; the table reports steady-state times
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    repeat = parser.parse_args().repeat
+
+    print(f"derive() median of {repeat} runs, each example of the note")
+    print(f"{'section':<9} {'equation':<10} {'target':<16} {'ms':>8}")
+    for section, equation, target, shapes in NOTE_EXAMPLES:
+        seconds = median_seconds(lambda e=equation, t=target, s=shapes: derive(e, t, s), repeat)
+        print(f"{section:<9} {equation:<10} {target:<16} {seconds * 1000:>8.1f}")
+
+    print()
+    print("y = W x, dy[3]/dx[4], W square of size n (time relative to n = 4)")
+    print(f"{'n':>9} {'ms':>8} {'ratio':>7}")
+    baseline = None
+    for n in SIZES:
+        seconds = median_seconds(lambda n=n: derive("y = W x", "dy[3]/dx[4]", {"W": f"{n},{n}"}), repeat)
+        baseline = baseline or seconds
+        print(f"{n:>9} {seconds * 1000:>8.1f} {seconds / baseline:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

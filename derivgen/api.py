@@ -1,0 +1,98 @@
+"""The public Python interface: `derive(equation, target, shapes)` and the Derivation it returns.
+
+This is the one place the stages meet: parse, shape, resolve the target, derive, verify; the
+Derivation then renders itself through the renderers and the document builder on request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from derivgen.documents import build_derivation_pdf, derivation_document
+from derivgen.errors import DerivgenError, ShapeError
+from derivgen.model.shapes import infer_shapes
+from derivgen.model.target import resolve_target
+from derivgen.parse import parse_equation, parse_shape, parse_target
+from derivgen.parse.shapes import parse_dims
+from derivgen.render.json import as_dict
+from derivgen.render.latex import LatexRenderer, latex
+from derivgen.render.text import text
+from derivgen.steps.build import build
+from derivgen.steps.kinds import Step
+from derivgen.verify import Checked, Verification, verify
+
+ShapeSpec = str | Sequence[int | str]
+"""A declared shape: "C,D", "5,8", "1,D", or a (rows, cols) pair."""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derivation that has been checked; renders as text, LaTeX, JSON or PDF."""
+
+    checked: Checked
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.checked.derived.steps
+
+    @property
+    def verification(self) -> Verification:
+        return self.checked.verification
+
+    def as_dict(self) -> dict[str, Any]:
+        return as_dict(self.checked)
+
+    def to_text(self) -> str:
+        return text(self.checked)
+
+    def to_latex(self, *, standalone: bool = False) -> str:
+        """A LaTeX fragment, or with `standalone` a complete document that compiles on its own."""
+        fragment = latex(self.checked)
+        return derivation_document([fragment]) if standalone else fragment
+
+    def to_pdf(self, destination: str | Path) -> Path:
+        """Compile the derivation to a PDF at `destination`, replacing it only on success."""
+        return build_derivation_pdf([latex(self.checked)], Path(destination))
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
+        return LatexRenderer().summary(self.checked)
+
+
+def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:
+    """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"])."""
+    if shapes is None:
+        return {}
+    if isinstance(shapes, Mapping):
+        parsed = [parse_dims(name, spec if isinstance(spec, str) else ",".join(map(str, spec)))
+                  for name, spec in shapes.items()]
+    else:
+        parsed = [parse_shape(text) for text in shapes]
+    declared = {}
+    for declaration in parsed:
+        if declaration.name in declared:
+            raise ShapeError(f"the shape of {declaration.name} is declared twice")
+        declared[declaration.name] = declaration
+    return declared
+
+
+def derive(equation: str, target: str,
+           shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None) -> Derivation:
+    """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
+
+    `shapes` maps names to sizes ({"W": "C,D"}, {"x": (1, "D")}) or lists "NAME=DIMS" strings.
+
+    Raises DerivgenError, with a one-line message, for anything it cannot parse, shape, derive
+    or verify.
+    """
+    if not isinstance(equation, str) or not isinstance(target, str):
+        raise DerivgenError("the equation and the target must be strings")
+    parsed = parse_equation(equation)
+    wanted = parse_target(target)
+    shaped = infer_shapes(parsed, _declarations(shapes))
+    resolved = resolve_target(wanted, parsed, shaped)
+    derived = build(parsed, shaped, resolved, target)
+    return Derivation(verify(parsed, shaped, derived))

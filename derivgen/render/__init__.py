@@ -1,0 +1,1 @@
+"""Renderers: LaTeX through templates, terminal text, JSON. They print; they never derive."""

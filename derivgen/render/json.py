@@ -1,0 +1,37 @@
+"""The JSON renderer: the public result fields, every expression a sympy-parseable string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from derivgen.render.latex import LatexRenderer
+from derivgen.render.printers import to_json
+from derivgen.verify import Checked
+
+
+def _dim(value: int | sympy.Basic) -> int | str:
+    return value if isinstance(value, int) else str(value)
+
+
+def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, Any]:
+    """The fields of the public JSON interface, in its documented order."""
+    derived = checked.derived
+    renderer = latex or LatexRenderer()
+    arrangement = derived.arrangement
+    return {
+        "equation": derived.equation,
+        "target": derived.target,
+        "shapes": {name: [_dim(s.rows), _dim(s.cols)] for name, s in derived.shapes.of.items()},
+        "entry": None if derived.entry is None else to_json(derived.entry),
+        "general": to_json(derived.general),
+        "of_index": [str(i) for i in derived.of_names],
+        "by_index": [str(i) for i in derived.by_names],
+        "matrix": None if derived.matrix is None else to_json(derived.matrix),
+        "matrix_index": None if arrangement is None else [
+            None if i is None else str(i) for i in (arrangement.row_index, arrangement.col_index)
+        ],
+        "steps": [{"kind": s.kind, "latex": renderer.step(s)} for s in derived.steps],
+        "verified": checked.verification.passed,
+    }

@@ -1,0 +1,150 @@
+"""Expression printers: the note's LaTeX, Unicode for the terminal, and sympy-parseable strings.
+
+Each subclasses a sympy printer and overrides only what the note writes differently: vectors
+as \\vec{x} with one index, partials of single entries as fractions, Kronecker deltas, and
+matrices named the way `sympy.parse_expr` reads them back.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+
+def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
+    rows, cols = symbol.shape
+    return (rows == 1) != (cols == 1)
+
+
+def _is_entry(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.Indexed | sympy.Symbol)
+
+
+class NoteLatexPrinter(LatexPrinter):
+    """LaTeX as the note writes it: \\vec{x}_{7}, W_{3,7}, \\frac{\\partial y_3}{\\partial x_7}."""
+
+    def __init__(self) -> None:
+        super().__init__({"order": "none"})
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        name = self._print(expr.base.label)
+        indices = ",".join(self._print(i) for i in expr.indices)
+        if len(expr.indices) == 1:
+            return rf"\vec{{{name}}}_{{{indices}}}"
+        return f"{name}_{{{indices}}}"
+
+    def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol) -> str:
+        name = self._print(sympy.Symbol(expr.name))
+        return rf"\vec{{{name}}}" if _is_vector(expr) else name
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        (variable,) = expr.variables
+        by = self._print(variable)
+        if _is_entry(expr.expr):
+            return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {by}}}"
+        return rf"\frac{{\partial}}{{\partial {by}}}\left[{self._print(expr.expr)}\right]"
+
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta, exp: object = None) -> str:
+        return rf"\delta_{{{self._print(expr.args[0])},{self._print(expr.args[1])}}}"
+
+    def _print_Identity(self, expr: sympy.Identity) -> str:
+        return "I"
+
+    def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
+        rows, cols = (self._print(d) for d in expr.shape)
+        return rf"\mathbf{{1}}_{{{rows}\times {cols}}}"
+
+    def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
+        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+
+
+_SUBSCRIPTS = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True))
+
+
+def subscript(text: str) -> str:
+    """Unicode subscript when every character has one, else `_(text)`."""
+    if all(ch in _SUBSCRIPTS for ch in text):
+        return "".join(_SUBSCRIPTS[ch] for ch in text)
+    return f"_({text})"
+
+
+class TextPrinter(StrPrinter):
+    """Unicode for a terminal: W₃,₇ xⱼ ∂y₃/∂x₇ Σ δᵢ,ₖ Wᵀ."""
+
+    printmethod = "_derivgen_text"  # sympy's own `_sympystr` (x[7] for Indexed) must not win
+
+    def __init__(self) -> None:
+        super().__init__({"order": "none"})
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        name = self._print(expr.base.label)
+        return name + ",".join(subscript(self._print(i)) for i in expr.indices)
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        factors = list(expr.args)
+        sign = ""
+        if factors[0].is_Number and factors[0].is_negative:
+            sign, factors[0] = "-", -factors[0]
+            if factors[0] == 1:
+                factors = factors[1:]
+        return sign + "·".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors)
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        (variable,) = expr.variables
+        if _is_entry(expr.expr):
+            return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
+        return f"∂/∂{self._print(variable)}[{self._print(expr.expr)}]"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        (index, lower, upper), = expr.limits
+        body = self._print(expr.function)
+        return f"Σ({self._print(index)}={self._print(lower)}…{self._print(upper)}) {body}"
+
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
+        return "δ" + ",".join(subscript(self._print(a)) for a in expr.args)
+
+    def _print_Transpose(self, expr: sympy.Transpose) -> str:
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
+
+    def _print_MatMul(self, expr: sympy.MatMul) -> str:
+        return " ".join(self.parenthesize(a, precedence(expr)) for a in expr.args)
+
+    def _print_Identity(self, expr: sympy.Identity) -> str:
+        return "I"
+
+    def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
+        rows, cols = (self._print(d) for d in expr.shape)
+        return f"𝟏({rows}×{cols})"
+
+    def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
+        return f"diag({self._print(expr.args[0])})"
+
+
+class JsonPrinter(StrPrinter):
+    """Strings that `sympy.parse_expr` reads back: W[3, 7], Identity(C), OneMatrix(C, 1)."""
+
+    def _print_Identity(self, expr: sympy.Identity) -> str:
+        return f"Identity({self._print(expr.rows)})"
+
+    def _print_ZeroMatrix(self, expr: sympy.ZeroMatrix) -> str:
+        return f"ZeroMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+    def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
+        return f"OneMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+
+def to_latex(expr: sympy.Basic) -> str:
+    """One expression in the note's LaTeX."""
+    return NoteLatexPrinter().doprint(expr)
+
+
+def to_text(expr: sympy.Basic) -> str:
+    """One expression in terminal Unicode."""
+    return TextPrinter().doprint(expr)
+
+
+def to_json(expr: sympy.Basic) -> str:
+    """One expression as a sympy-parseable string."""
+    return JsonPrinter().doprint(expr)

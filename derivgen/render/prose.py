@@ -1,0 +1,61 @@
+"""Sentence pieces shared by the LaTeX and text renderers; each takes a formatter for maths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sympy
+
+Format = Callable[[sympy.Basic], str]
+
+_VOWEL_SOUNDS = set("AEFHILMNORSX8")
+"""Initials read with a vowel sound ("an N×C matrix", "an 8×3 matrix")."""
+
+
+def listing(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].upper() in _VOWEL_SOUNDS and word[:2] not in ("1", "10") else "a"
+
+
+def describe(symbol: sympy.MatrixSymbol, math: Format,
+             size: Callable[[sympy.Basic, sympy.Basic], str]) -> str:
+    """`y is a column vector of length C`, `W is a C×D matrix`, `a is a scalar`."""
+    rows, cols = symbol.shape
+    name = math(symbol)
+    if rows == 1 and cols == 1:
+        return f"{name} is a scalar"
+    if cols == 1:
+        return f"{name} is a column vector of length {math(rows)}"
+    if rows == 1:
+        return f"{name} is a row vector of length {math(cols)}"
+    return f"{name} is {article(str(rows))} {size(rows, cols)} matrix"
+
+
+def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None,
+                math: Format) -> str:
+    """How an assembled matrix is laid out, as a clause after a comma."""
+    where = listing([f"{math(i)} {w}" for i, w in ((row, "down the rows"), (col, "across the columns"))
+                     if i is not None])
+    return {
+        "numerator": f"with {where}: row by row, the partials of one component of the output "
+                     "(numerator layout)",
+        "denominator": f"with {where}: column by column, the partials of one component of the "
+                       "output, the arrangement the note uses for row vectors",
+        "variable": f"in the shape of the variable, with {where}",
+        "output": f"in the shape of the output, with {where}",
+        "scalar": "a single number",
+    }[layout]
+
+
+def instance_sizes(sizes: dict[str, int], assign: Callable[[str, str, str], str]) -> str:
+    """`C = 3, D = 7`; a large concrete size checked on a smaller instance reads `1024 → 4`."""
+    if not sizes:
+        return "as given"
+    return ", ".join(assign(name, "→" if name.isdigit() else "=", str(value))
+                     for name, value in sizes.items())

@@ -1,0 +1,241 @@
+"""The terminal renderer: the same derivation in Unicode prose and formulas, 80 columns wide."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import sympy
+
+from derivgen.render.printers import to_text
+from derivgen.render.prose import arrangement as layout_clause
+from derivgen.render.prose import describe, instance_sizes, listing
+from derivgen.steps.kinds import (
+    ArrayStep,
+    AssembleStep,
+    ComponentStep,
+    DifferentiateStep,
+    Dots,
+    ExpandStep,
+    GeneralizeStep,
+    IsolateStep,
+    ShapesStep,
+    Slice,
+    Step,
+    Term,
+    ZeroStep,
+)
+from derivgen.verify import Checked
+
+WIDTH = 80
+_DOTS = {Dots.LOW: "…", Dots.ACROSS: "⋯", Dots.DOWN: "⋮", Dots.DIAGONAL: "⋱"}
+_INDENT = "    "
+
+
+def _t(value: Term | sympy.Basic) -> str:
+    return _DOTS[value] if isinstance(value, Dots) else to_text(value)
+
+
+def _terms(items: Iterable[Term]) -> str:
+    out = ""
+    for item in items:
+        printed = _t(item)
+        if not out:
+            out = printed
+        elif printed.startswith("-"):
+            out += " - " + printed[1:]
+        else:
+            out += " + " + printed
+    return out
+
+
+def _partial(of: sympy.Basic, by: sympy.Basic) -> str:
+    return f"∂{_t(of)}/∂{_t(by)}"
+
+
+def _sliced(symbol: sympy.Basic, indices: Sequence[sympy.Symbol | None]) -> str:
+    return f"{_t(symbol)}[{','.join(':' if i is None else _t(i) for i in indices)}]"
+
+
+class TextRenderer:
+    """Renders a checked derivation for a terminal: prose wrapped, formulas on their own lines."""
+
+    def __init__(self, width: int = WIDTH) -> None:
+        self.width = width
+
+    def _prose(self, text: str) -> str:
+        return textwrap.fill(text, self.width)
+
+    def _formula(self, *lines: str) -> str:
+        return "\n".join((_INDENT + line).rstrip() for line in lines)
+
+    def step(self, step: Step) -> str:
+        method = getattr(self, f"_print_{type(step).__name__}", None)
+        if method is None:
+            raise NotImplementedError(f"no text renderer for step kind {step.kind!r}")
+        return method(step)
+
+    def _print_ShapesStep(self, step: ShapesStep) -> str:
+        described = [describe(s, _t, lambda r, c: f"{_t(r)}×{_t(c)}") for s in step.symbols]
+        return "\n\n".join([
+            "Let",
+            self._formula(f"{_t(step.output)} = {_t(step.rhs)},"),
+            self._prose(f"where {listing(described)}."),
+        ])
+
+    def _print_ComponentStep(self, step: ComponentStep) -> str:
+        lhs = _t(step.lhs)
+        if step.parts:
+            named = []
+            scalars = []
+            for part in step.parts:
+                if part.axis == "scalar":
+                    scalars.append(part.name)
+                elif part.axis == "vector":
+                    named.append(f"the vector {part.name}")
+                else:
+                    named.append(f"{part.axis} {_t(part.index)} of {part.name}")
+            how = f"By the definition of matrix multiplication, {lhs} is the dot product of " + listing(named)
+            how += (", scaled by " + listing(scalars) if scalars else "") + ":"
+        else:
+            how = "It is a single product of scalars:"
+        return "\n\n".join([
+            self._prose(f"Write a formula for a single scalar component, {lhs}, in terms of scalar values only. {how}"),
+            self._formula(f"{lhs} = {_t(step.rhs)}"),
+        ])
+
+    def _print_ExpandStep(self, step: ExpandStep) -> str:
+        if step.focus is not None:
+            intro = ("Remove the summation notation, writing out explicitly the term that "
+                     f"involves {_t(step.target)}:")
+        else:
+            intro = "Remove the summation notation:"
+        return "\n\n".join([self._prose(intro), self._formula(f"{_t(step.lhs)} = {_terms(step.terms)}")])
+
+    def _print_DifferentiateStep(self, step: DifferentiateStep) -> str:
+        head = _partial(step.of, step.by)
+        if len(step.terms) == 1:
+            return "\n\n".join([
+                "Differentiate the single term:",
+                self._formula(f"{head} = {_t(step.derivatives[0])}"),
+            ])
+        pad = " " * len(head)
+        by = _t(step.by)
+        return "\n\n".join([
+            self._prose(f"Only one term involves {by}; none of the others includes it, so their "
+                        f"derivatives with respect to {by} are all 0:"),
+            self._formula(f"{head} = ∂/∂{by}[{_terms(step.terms)}]",
+                          f"{pad} = {_terms(step.derivatives)}"),
+        ])
+
+    def _print_IsolateStep(self, step: IsolateStep) -> str:
+        head = _partial(step.of, step.by)
+        return "\n\n".join([
+            "What is left is the derivative of one simple term:",
+            self._formula(f"{head} = {_t(step.surviving)}", f"{' ' * len(head)} = {_t(step.result)}"),
+        ])
+
+    def _print_ZeroStep(self, step: ZeroStep) -> str:
+        unequal = listing([f"{_t(a)} ≠ {_t(b)}" for a, b in step.conflicts])
+        return "\n\n".join([
+            self._prose(f"However, {_t(step.by)} plays no role in the computation of {_t(step.of)}: "
+                        f"every term holds an entry of the form {_t(step.pattern)}, and {unequal}. "
+                        "In other words,"),
+            self._formula(f"{_partial(step.of, step.by)} = 0"),
+            self._prose(f"The entries that do appear give non-zero partials. For example, take "
+                        f"{_t(step.example)}:"),
+        ])
+
+    def _print_GeneralizeStep(self, step: GeneralizeStep) -> str:
+        text = "Going through the same process for every component"
+        if step.ranges:
+            text += ", we find that for all " + listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.ranges])
+        parts = [self._prose(text + ","), self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}")]
+        if step.conditions:
+            equal = listing([f"{_t(b)} = {_t(a)}" for a, b in step.conditions])
+            parts += [self._prose(f"This is zero unless {equal}; the non-zero partials are"),
+                      self._formula(f"{_partial(step.of, step.nonzero_by)} = {_t(step.nonzero)}")]
+        return "\n\n".join(parts)
+
+    def _arrangement(self, step: AssembleStep | Slice) -> str:
+        return layout_clause(step.layout, step.row_index, step.col_index, _t)
+
+    def _matrix(self, grid: Sequence[Sequence[Term]], room: int) -> list[str]:
+        """Bracketed rows of cells; columns just before an elision are dropped to fit `room`."""
+        cells = [[_t(c) for c in row] for row in grid]
+        while True:
+            widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
+            if sum(widths) + 2 * len(widths) + 2 <= room or len(widths) <= 3:
+                break
+            across = [c for c, cell in enumerate(cells[0]) if cell == _DOTS[Dots.ACROSS]]
+            if not across or across[0] < 2:
+                break
+            cells = [row[: across[0] - 1] + row[across[0]:] for row in cells]
+        lines = ["  ".join(cell.center(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
+        if len(lines) == 1:
+            return [f"[ {lines[0]} ]"]
+        return [("⎡ " if n == 0 else "⎣ " if n == len(lines) - 1 else "⎢ ") + line
+                + (" ⎤" if n == 0 else " ⎦" if n == len(lines) - 1 else " ⎥")
+                for n, line in enumerate(lines)]
+
+    def _print_AssembleStep(self, step: AssembleStep) -> str:
+        head = f"{_partial(step.of, step.by)} = "
+        room = self.width - len(_INDENT) - len(head) - len(f" = {_t(step.result)}")
+        partials, entries = self._matrix(step.partials, room), self._matrix(step.entries, room)
+        middle = len(entries) // 2
+        block = [(head if n == len(partials) // 2 else " " * len(head)) + line for n, line in enumerate(partials)]
+        block.append("")
+        block += [(" " * (len(head) - 2) + "= " if n == middle else " " * len(head)) + line
+                  + (f" = {_t(step.result)}" if n == middle else "") for n, line in enumerate(entries)]
+        return "\n\n".join([
+            self._prose(f"Assembling all the partials into a matrix, {self._arrangement(step)}:"),
+            self._formula(*block),
+        ])
+
+    def _print_ArrayStep(self, step: ArrayStep) -> str:
+        axes = len(step.indices)
+        idx = ",".join(_t(i) for i in step.indices)
+        parts = [
+            self._prose(f"The derivative of {_t(step.of)} with respect to {_t(step.by)} varies along "
+                        f"{axes} coordinates, so it is most naturally a {axes}-dimensional array F. "
+                        "Rather than display it, define it entry by entry:"),
+            self._formula(f"F[{idx}] = {_t(step.partial)} = {_t(step.formula)}"),
+        ]
+        if step.conditions:
+            equal = listing([f"{_t(b)} = {_t(a)}" for a, b in step.conditions])
+            compact = ",".join(_t(i) for i in step.compact_indices)
+            source = ",".join(_t(i) for i in step.compact_source)
+            parts += [
+                self._prose(f"All entries of F are zero except where {equal}, so all of the "
+                            "information in F is held by the smaller array"),
+                self._formula(f"G[{compact}] = F[{source}] = {_t(step.compact)}"),
+            ]
+        if step.slice is not None:
+            piece = step.slice
+            fixed = ",".join(_t(i) for i in piece.fixed)
+            parts += [
+                self._prose(f"Since this does not depend on {fixed}, the same derivative holds for "
+                            f"every {fixed}:"),
+                self._formula(f"∂{_sliced(step.of, piece.of_indices)}/∂{_sliced(step.by, piece.by_indices)}"
+                              f" = {_t(piece.result)}"),
+                self._prose(self._arrangement(piece)[0].upper() + self._arrangement(piece)[1:] + "."),
+            ]
+        return "\n\n".join(parts)
+
+    def render(self, checked: Checked) -> str:
+        derived, v = checked.derived, checked.verification
+        shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
+        title = f"{_partial(derived.of, derived.by)} for {_t(shapes.output)} = {_t(shapes.rhs)}"
+        sizes = instance_sizes(dict(v.sizes), lambda name, sign, value: f"{name} {sign} {value}")
+        checked_line = self._prose(
+            f"Checked by derivgen: every result above agrees with brute-force differentiation of "
+            f"explicit matrices (sizes {sizes}; {v.brute_force} partials) and with central finite "
+            f"differences ({v.finite_differences} checks, largest error {v.max_error:.1e})."
+        )
+        body = [self.step(s) for s in derived.steps]
+        return "\n\n".join([title, "═" * min(len(title), self.width), *body, checked_line]) + "\n"
+
+
+def text(checked: Checked) -> str:
+    """A checked derivation as terminal text."""
+    return TextRenderer().render(checked)

@@ -1,0 +1,70 @@
+"""The data flows one way: a module imports only from its own stage or stages to its left."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+from pathlib import Path
+
+import pytest
+
+import derivgen.steps.kinds as kinds
+from derivgen.render.latex import LatexRenderer
+from derivgen.render.text import TextRenderer
+
+PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
+STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
+
+
+def _stage(module: str) -> int:
+    parts = module.split(".")
+    if parts[0] != "derivgen" or len(parts) == 1:
+        return len(STAGES)  # the package's own __init__ re-exports the API
+    return STAGES.index(parts[1])
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(relative.parts)
+        found.append((name.removesuffix(".__init__"), path))
+    return found
+
+
+@pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])
+def test_imports_point_left(module: str, path: Path) -> None:
+    own = _stage(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("derivgen"):
+            assert _stage(node.module) <= own, f"{module} imports {node.module}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("derivgen"):
+                    assert _stage(alias.name) <= own, f"{module} imports {alias.name}"
+
+
+def _step_kinds() -> list[type]:
+    return [cls for _, cls in inspect.getmembers(kinds, inspect.isclass)
+            if issubclass(cls, kinds.Step) and cls is not kinds.Step]
+
+
+@pytest.mark.parametrize("kind", _step_kinds(), ids=lambda c: c.__name__)
+def test_every_step_kind_is_frozen_data_with_a_renderer(kind: type) -> None:
+    assert dataclasses.is_dataclass(kind)
+    assert kind.__dataclass_params__.frozen
+    assert (PACKAGE.parent / "templates" / "steps" / f"{kind.kind}.tex.j2").is_file()
+    assert hasattr(TextRenderer, f"_print_{kind.__name__}")
+
+
+def test_a_step_kind_without_a_renderer_is_an_error() -> None:
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Unknown(kinds.Step):
+        kind = "unknown"
+
+    with pytest.raises(NotImplementedError, match="no LaTeX template for step kind 'unknown'"):
+        LatexRenderer().step(Unknown())
+    with pytest.raises(NotImplementedError, match="no text renderer for step kind 'unknown'"):
+        TextRenderer().step(Unknown())
