@@ -56,7 +56,9 @@ def main() -> None:
     print(f"{'n':>9} {'ms':>8} {'ratio':>7}")
     baseline = None
     for n in SIZES:
-        seconds = median_seconds(lambda n=n: derive("y = W x", "dy[3]/dx[4]", {"W": f"{n},{n}"}), repeat)
+        seconds = median_seconds(
+            lambda n=n: derive("y = W x", "dy[3]/dx[4]", {"W": f"{n},{n}"}), repeat
+        )
         baseline = baseline or seconds
         print(f"{n:>9} {seconds * 1000:>8.1f} {seconds / baseline:>7.2f}")
 

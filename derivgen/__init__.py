@@ -1,9 +1,9 @@
 """derivgen: matrix calculus derived step by step, in the style of Learned-Miller's note.
 
-    >>> from derivgen import derive
-    >>> d = derive("y = W x", "dy[3]/dx[7]", shapes={"W": "C,D"})
-    >>> d.as_dict()["entry"]
-    'W[3, 7]'
+>>> from derivgen import derive
+>>> d = derive("y = W x", "dy[3]/dx[7]", shapes={"W": "C,D"})
+>>> d.as_dict()["entry"]
+'W[3, 7]'
 """
 
 from derivgen.api import Derivation, derive

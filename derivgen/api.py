@@ -67,8 +67,10 @@ def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dic
     if shapes is None:
         return {}
     if isinstance(shapes, Mapping):
-        parsed = [parse_dims(name, spec if isinstance(spec, str) else ",".join(map(str, spec)))
-                  for name, spec in shapes.items()]
+        parsed = [
+            parse_dims(name, spec if isinstance(spec, str) else ",".join(map(str, spec)))
+            for name, spec in shapes.items()
+        ]
     else:
         parsed = [parse_shape(text) for text in shapes]
     declared = {}
@@ -79,8 +81,9 @@ def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dic
     return declared
 
 
-def derive(equation: str, target: str,
-           shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None) -> Derivation:
+def derive(
+    equation: str, target: str, shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None
+) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 
     `shapes` maps names to sizes ({"W": "C,D"}, {"x": (1, "D")}) or lists "NAME=DIMS" strings.

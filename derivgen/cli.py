@@ -24,16 +24,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _arguments() -> argparse.ArgumentParser:
-    parser = _Parser(prog="derivgen", description="Matrix calculus, derived step by step and checked.")
+    parser = _Parser(
+        prog="derivgen", description="Matrix calculus, derived step by step and checked."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     derive_cmd = commands.add_parser("derive", help="derive one derivative step by step")
     derive_cmd.add_argument("equation", help='the equation, such as "y = W x"')
     derive_cmd.add_argument("target", help='the derivative, such as "dy[3]/dx[7]"')
-    derive_cmd.add_argument("--shape", action="append", default=[], metavar="NAME=DIMS",
-                            help="declare a shape, such as W=C,D or x=1,D (repeatable)")
+    derive_cmd.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="NAME=DIMS",
+        help="declare a shape, such as W=C,D or x=1,D (repeatable)",
+    )
     derive_cmd.add_argument("--format", choices=("text", "latex", "json", "pdf"), default="text")
-    derive_cmd.add_argument("-o", "--output", type=Path, help="write here instead of standard output"
-                            " (for pdf: instead of output/<name>.pdf)")
+    derive_cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write here instead of standard output (for pdf: instead of output/<name>.pdf)",
+    )
     return parser
 
 

@@ -1,4 +1,4 @@
-"""One error hierarchy: every failure a user can cause is a DerivgenError with a one-line message."""
+"""One error hierarchy: every failure a user can cause is a DerivgenError, one line long."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class DerivgenError(Exception):
 
 
 class ParseError(DerivgenError):
-    """Text that does not follow the grammar; the message ends with the text, so a caret fits under it.
+    """Text that does not follow the grammar; the message ends with the text, for the caret.
 
     `reason` is what went wrong, `text` the whole input and `position` the 0-based offset of
     the offending spot; the message reads `reason: text`.

@@ -93,7 +93,8 @@ class _Instance:
         self.sizes = sizes
         self.arrays = {
             name: explicit_symbols(name, sizes[shape.rows], sizes[shape.cols])
-            for name, shape in shapes.of.items() if name != equation.lhs.name
+            for name, shape in shapes.of.items()
+            if name != equation.lhs.name
         }
         self.output = _evaluate(equation.rhs, self.arrays)
         self.arrays[equation.lhs.name] = self.output
@@ -115,11 +116,15 @@ class _Instance:
 
         def entry_of(item: sympy.Indexed) -> sympy.Expr:
             name = str(item.base.label)
-            return explicit_entry(self.arrays[name], self.shapes[name], [int(i) for i in item.indices])
+            return explicit_entry(
+                self.arrays[name], self.shapes[name], [int(i) for i in item.indices]
+            )
 
         expr = expr.xreplace(self.size_values)
         expr = expr.replace(lambda e: isinstance(e, sympy.Indexed), entry_of)
-        scalars = {sympy.Symbol(n): m[0, 0] for n, m in self.arrays.items() if self.shapes[n].is_scalar}
+        scalars = {
+            sympy.Symbol(n): m[0, 0] for n, m in self.arrays.items() if self.shapes[n].is_scalar
+        }
         return expr.xreplace(scalars).doit()
 
     def truth(self, of: sympy.Expr, by: sympy.Expr) -> tuple[sympy.Expr, sympy.Symbol, sympy.Expr]:
@@ -254,8 +259,9 @@ class _Checker:
             if n < MAX_FINITE_DIFFERENCES:
                 self._finite_difference(function, variable, claimed, f"∂{of}/∂{by}")
 
-    def _finite_difference(self, function: sympy.Expr, variable: sympy.Symbol,
-                           claimed: sympy.Expr, shown: str) -> None:
+    def _finite_difference(
+        self, function: sympy.Expr, variable: sympy.Symbol, claimed: sympy.Expr, shown: str
+    ) -> None:
         point = dict(self.numbers)
         centre = float(point[variable])
         point[variable] = sympy.Float(centre + STEP)

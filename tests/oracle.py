@@ -51,8 +51,9 @@ def read(text: str, arrays: Arrays, sizes: Mapping[str, int]) -> sympy.Expr:
     return parse_expr(text, local_dict=names)
 
 
-def evaluate(expr: sympy.Expr, arrays: Arrays, indices: Mapping[str, int],
-             sizes: Mapping[str, int]) -> sympy.Expr:
+def evaluate(
+    expr: sympy.Expr, arrays: Arrays, indices: Mapping[str, int], sizes: Mapping[str, int]
+) -> sympy.Expr:
     """Substitute index values and sizes, then every entry by the explicit symbol."""
     expr = expr.xreplace({sympy.Symbol(k): v for k, v in {**indices, **sizes}.items()})
 
@@ -78,9 +79,15 @@ def read_matrix(text: str, arrays: Arrays, sizes: Mapping[str, int]) -> sympy.Im
     return sympy.ImmutableMatrix([[value]])
 
 
-def finite_difference(function: Callable[[Arrays], sympy.MatrixBase], arrays: Arrays,
-                      of: tuple[int, ...], by_name: str, by: tuple[int, ...],
-                      seed: int = 7, step: float = 1e-6) -> tuple[float, dict]:
+def finite_difference(
+    function: Callable[[Arrays], sympy.MatrixBase],
+    arrays: Arrays,
+    of: tuple[int, ...],
+    by_name: str,
+    by: tuple[int, ...],
+    seed: int = 7,
+    step: float = 1e-6,
+) -> tuple[float, dict]:
     """Central difference of one output entry by one input entry, and the random point used."""
     chooser = random.Random(seed)
     values = {s: chooser.uniform(-1, 1) for m in arrays.values() for s in m.free_symbols}
@@ -94,8 +101,13 @@ def finite_difference(function: Callable[[Arrays], sympy.MatrixBase], arrays: Ar
     return (at(step) - at(-step)) / (2 * step), values
 
 
-def check_results(result: Mapping, function: Callable[[Arrays], sympy.MatrixBase],
-                  sizes: Mapping[str, int], of: str, by: str) -> int:
+def check_results(
+    result: Mapping,
+    function: Callable[[Arrays], sympy.MatrixBase],
+    sizes: Mapping[str, int],
+    of: str,
+    by: str,
+) -> int:
     """Compare derivgen's `general`, `matrix` and `entry` with brute force; return the count."""
     dims = {**sizes}
 
@@ -130,10 +142,17 @@ def check_results(result: Mapping, function: Callable[[Arrays], sympy.MatrixBase
     return checked
 
 
-def check_entry(result: Mapping, function: Callable[[Arrays], sympy.MatrixBase],
-                sizes: Mapping[str, int], of: str, of_idx: tuple[int, ...],
-                by: str, by_idx: tuple[int, ...]) -> None:
+def check_entry(
+    result: Mapping,
+    function: Callable[[Arrays], sympy.MatrixBase],
+    sizes: Mapping[str, int],
+    of: str,
+    of_idx: tuple[int, ...],
+    by: str,
+    by_idx: tuple[int, ...],
+) -> None:
     """derivgen's `entry` against sympy's derivative and a finite difference."""
+
     def size(d: int | str) -> int:
         return d if isinstance(d, int) else sizes[d]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import derivgen.steps.kinds as kinds
 from derivgen.render.latex import LatexRenderer
 from derivgen.render.text import TextRenderer
+from derivgen.steps import kinds
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
 STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
@@ -47,8 +47,11 @@ def test_imports_point_left(module: str, path: Path) -> None:
 
 
 def _step_kinds() -> list[type]:
-    return [cls for _, cls in inspect.getmembers(kinds, inspect.isclass)
-            if issubclass(cls, kinds.Step) and cls is not kinds.Step]
+    return [
+        cls
+        for _, cls in inspect.getmembers(kinds, inspect.isclass)
+        if issubclass(cls, kinds.Step) and cls is not kinds.Step
+    ]
 
 
 @pytest.mark.parametrize("kind", _step_kinds(), ids=lambda c: c.__name__)

@@ -47,9 +47,7 @@ def position(shape: Shape, indices: Sequence[Index]) -> tuple[Index, Index]:
 
 def explicit_symbols(name: str, rows: int, cols: int) -> sympy.ImmutableMatrix:
     """A concrete matrix of scalar symbols standing for the entries of `name`."""
-    return sympy.ImmutableMatrix(
-        rows, cols, lambda r, c: sympy.Symbol(f"{name}⟨{r + 1},{c + 1}⟩")
-    )
+    return sympy.ImmutableMatrix(rows, cols, lambda r, c: sympy.Symbol(f"{name}⟨{r + 1},{c + 1}⟩"))
 
 
 def explicit_entry(matrix: sympy.MatrixBase, shape: Shape, indices: Sequence[int]) -> sympy.Expr:

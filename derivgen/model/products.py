@@ -29,7 +29,9 @@ from derivgen.parse.ast import (
 )
 from derivgen.parse.grammar import source
 
-SUPPORTED = "this version derives products of two arrays with numeric factors, such as W x, x W, X W"
+SUPPORTED = (
+    "this version derives products of two arrays with numeric factors, such as W x, x W, X W"
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ def _flatten(node: Node, text: str, *, transposed: bool) -> tuple[Fraction, list
             rc, ro = _flatten(right, text, transposed=transposed)
             # (A B)^T = B^T A^T: a transposed product runs backwards.
             return lc * rc, (ro + lo if transposed else lo + ro)
-    raise NotDerivableError(f'derivgen cannot derive {_construct(node)} yet, in "{source(node, text)}": {SUPPORTED}')
+    raise NotDerivableError(
+        f'derivgen cannot derive {_construct(node)} yet, in "{source(node, text)}": {SUPPORTED}'
+    )
 
 
 def _construct(node: Node) -> str:
@@ -113,8 +117,9 @@ def _construct(node: Node) -> str:
     return type(node).__name__
 
 
-def component(product: Product, shapes: Shapes, row: Index, col: Index,
-              dummy: sympy.Symbol) -> Component:
+def component(
+    product: Product, shapes: Shapes, row: Index, col: Index, dummy: sympy.Symbol
+) -> Component:
     """The output entry at (row, col) as a sum over `dummy`, the inner index of the product."""
     arrays: list[tuple[Operand, Shape]] = []
     for operand in product.operands:
@@ -140,7 +145,9 @@ def component(product: Product, shapes: Shapes, row: Index, col: Index,
             continue
         r, c = boundaries[position], boundaries[position + 1]
         own = shapes[operand.name]
-        factors.append(entry(operand.name, own, c, r) if operand.transposed else entry(operand.name, own, r, c))
+        factors.append(
+            entry(operand.name, own, c, r) if operand.transposed else entry(operand.name, own, r, c)
+        )
         position += 1
     return Component(
         coefficient=sympy.Rational(product.coefficient.numerator, product.coefficient.denominator),

@@ -147,8 +147,9 @@ class _Unifier:
 class _Inference:
     """One attempt at shaping an equation under one choice of vector orientations."""
 
-    def __init__(self, equation: Equation, declared: Mapping[str, _DimPair],
-                 rows_first: frozenset[str]) -> None:
+    def __init__(
+        self, equation: Equation, declared: Mapping[str, _DimPair], rows_first: frozenset[str]
+    ) -> None:
         self.equation = equation
         self.unifier = _Unifier()
         self.symbols: dict[str, _DimPair] = {}
@@ -266,7 +267,7 @@ def infer_shapes(equation: Equation, declarations: Mapping[str, ShapeDeclaration
 
 
 def _resolve(attempt: _Inference, equation: Equation) -> Shapes:
-    """Give every unknown size a name from SIZE_NAMES, in the order the right-hand side shows them."""
+    """Name every unknown size from SIZE_NAMES, in the order the right-hand side shows them."""
     taken = set(attempt.symbols) | {
         k for pair in attempt.symbols.values() for k in pair if isinstance(k, str)
     }

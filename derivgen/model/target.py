@@ -81,7 +81,9 @@ def resolve_target(target: Target, equation: Equation, shapes: Shapes) -> Resolv
     _check_indices(target.of, of_shape, target.of_indices)
     _check_indices(target.by, by_shape, target.by_indices)
 
-    given = [i for i in (*(target.of_indices or ()), *(target.by_indices or ())) if isinstance(i, str)]
+    given = [
+        i for i in (*(target.of_indices or ()), *(target.by_indices or ())) if isinstance(i, str)
+    ]
     if len(set(given)) != len(given):
         raise TargetError("each index name may appear only once in a target")
     taken = set(given) | set(shapes) | {str(s) for s in shapes.size_symbols()}

@@ -29,7 +29,9 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         "of_index": [str(i) for i in derived.of_names],
         "by_index": [str(i) for i in derived.by_names],
         "matrix": None if derived.matrix is None else to_json(derived.matrix),
-        "matrix_index": None if arrangement is None else [
+        "matrix_index": None
+        if arrangement is None
+        else [
             None if i is None else str(i) for i in (arrangement.row_index, arrangement.col_index)
         ],
         "steps": [{"kind": s.kind, "latex": renderer.step(s)} for s in derived.steps],

@@ -72,7 +72,9 @@ def _math(value: sympy.Basic) -> str:
 
 
 def describe_all(symbols: Iterable[sympy.MatrixSymbol]) -> str:
-    return listing([describe(s, _math, lambda r, c: rf"${tex(r)} \times {tex(c)}$") for s in symbols])
+    return listing(
+        [describe(s, _math, lambda r, c: rf"${tex(r)} \times {tex(c)}$") for s in symbols]
+    )
 
 
 def dot_product(parts: Iterable[Part]) -> str:
@@ -124,9 +126,16 @@ class LatexRenderer:
     def __init__(self, overrides: Sequence[Path] = ()) -> None:
         self.environment = latex_environment(overrides)
         self.environment.filters.update(
-            tex=tex, terms=terms, matrix=matrix, describe_all=describe_all,
-            dot_product=dot_product, inequalities=inequalities, equalities=equalities,
-            ranges=ranges, index_list=index_list, arrangement=arrangement,
+            tex=tex,
+            terms=terms,
+            matrix=matrix,
+            describe_all=describe_all,
+            dot_product=dot_product,
+            inequalities=inequalities,
+            equalities=equalities,
+            ranges=ranges,
+            index_list=index_list,
+            arrangement=arrangement,
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
         )
         self.environment.globals.update(partial=partial, sliced=sliced)
@@ -155,17 +164,22 @@ class LatexRenderer:
             max_error=_number(verification.max_error),
         )
 
-
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""
         derived = checked.derived
         general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
         assembled = [s for s in derived.steps if isinstance(s, AssembleStep)]
-        return self.environment.get_template("summary.tex.j2").render(
-            d=derived, entry=derived.entry, general=general,
-            whole_of=assembled[0].of if assembled else None,
-            whole_by=assembled[0].by if assembled else None,
-        ).strip()
+        return (
+            self.environment.get_template("summary.tex.j2")
+            .render(
+                d=derived,
+                entry=derived.entry,
+                general=general,
+                whole_of=assembled[0].of if assembled else None,
+                whole_by=assembled[0].by if assembled else None,
+            )
+            .strip()
+        )
 
 
 def latex(checked: Checked) -> str:

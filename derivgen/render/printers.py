@@ -60,7 +60,9 @@ class NoteLatexPrinter(LatexPrinter):
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
 
 
-_SUBSCRIPTS = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True))
+_SUBSCRIPTS = dict(
+    zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True)
+)
 
 
 def subscript(text: str) -> str:
@@ -98,7 +100,7 @@ class TextPrinter(StrPrinter):
         return f"∂/∂{self._print(variable)}[{self._print(expr.expr)}]"
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
-        (index, lower, upper), = expr.limits
+        ((index, lower, upper),) = expr.limits
         body = self._print(expr.function)
         return f"Σ({self._print(index)}={self._print(lower)}…{self._print(upper)}) {body}"
 

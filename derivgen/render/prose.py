@@ -23,8 +23,9 @@ def article(word: str) -> str:
     return "an" if word[:1].upper() in _VOWEL_SOUNDS and word[:2] not in ("1", "10") else "a"
 
 
-def describe(symbol: sympy.MatrixSymbol, math: Format,
-             size: Callable[[sympy.Basic, sympy.Basic], str]) -> str:
+def describe(
+    symbol: sympy.MatrixSymbol, math: Format, size: Callable[[sympy.Basic, sympy.Basic], str]
+) -> str:
     """`y is a column vector of length C`, `W is a C×D matrix`, `a is a scalar`."""
     rows, cols = symbol.shape
     name = math(symbol)
@@ -37,16 +38,22 @@ def describe(symbol: sympy.MatrixSymbol, math: Format,
     return f"{name} is {article(str(rows))} {size(rows, cols)} matrix"
 
 
-def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None,
-                math: Format) -> str:
+def arrangement(
+    layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None, math: Format
+) -> str:
     """How an assembled matrix is laid out, as a clause after a comma."""
-    where = listing([f"{math(i)} {w}" for i, w in ((row, "down the rows"), (col, "across the columns"))
-                     if i is not None])
+    where = listing(
+        [
+            f"{math(i)} {w}"
+            for i, w in ((row, "down the rows"), (col, "across the columns"))
+            if i is not None
+        ]
+    )
     return {
         "numerator": f"with {where}: row by row, the partials of one component of the output "
-                     "(numerator layout)",
+        "(numerator layout)",
         "denominator": f"with {where}: column by column, the partials of one component of the "
-                       "output, the arrangement the note uses for row vectors",
+        "output, the arrangement the note uses for row vectors",
         "variable": f"in the shape of the variable, with {where}",
         "output": f"in the shape of the output, with {where}",
         "scalar": "a single number",
@@ -57,5 +64,6 @@ def instance_sizes(sizes: dict[str, int], assign: Callable[[str, str, str], str]
     """`C = 3, D = 7`; a large concrete size checked on a smaller instance reads `1024 → 4`."""
     if not sizes:
         return "as given"
-    return ", ".join(assign(name, "→" if name.isdigit() else "=", str(value))
-                     for name, value in sizes.items())
+    return ", ".join(
+        assign(name, "→" if name.isdigit() else "=", str(value)) for name, value in sizes.items()
+    )

@@ -77,11 +77,13 @@ class TextRenderer:
 
     def _print_ShapesStep(self, step: ShapesStep) -> str:
         described = [describe(s, _t, lambda r, c: f"{_t(r)}×{_t(c)}") for s in step.symbols]
-        return "\n\n".join([
-            "Let",
-            self._formula(f"{_t(step.output)} = {_t(step.rhs)},"),
-            self._prose(f"where {listing(described)}."),
-        ])
+        return "\n\n".join(
+            [
+                "Let",
+                self._formula(f"{_t(step.output)} = {_t(step.rhs)},"),
+                self._prose(f"where {listing(described)}."),
+            ]
+        )
 
     def _print_ComponentStep(self, step: ComponentStep) -> str:
         lhs = _t(step.lhs)
@@ -95,66 +97,102 @@ class TextRenderer:
                     named.append(f"the vector {part.name}")
                 else:
                     named.append(f"{part.axis} {_t(part.index)} of {part.name}")
-            how = f"By the definition of matrix multiplication, {lhs} is the dot product of " + listing(named)
+            how = (
+                f"By the definition of matrix multiplication, {lhs} is the dot product of "
+                + listing(named)
+            )
             how += (", scaled by " + listing(scalars) if scalars else "") + ":"
         else:
             how = "It is a single product of scalars:"
-        return "\n\n".join([
-            self._prose(f"Write a formula for a single scalar component, {lhs}, in terms of scalar values only. {how}"),
-            self._formula(f"{lhs} = {_t(step.rhs)}"),
-        ])
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"Write a formula for a single scalar component, {lhs}, in terms of scalar "
+                    f"values only. {how}"
+                ),
+                self._formula(f"{lhs} = {_t(step.rhs)}"),
+            ]
+        )
 
     def _print_ExpandStep(self, step: ExpandStep) -> str:
         if step.focus is not None:
-            intro = ("Remove the summation notation, writing out explicitly the term that "
-                     f"involves {_t(step.target)}:")
+            intro = (
+                "Remove the summation notation, writing out explicitly the term that "
+                f"involves {_t(step.target)}:"
+            )
         else:
             intro = "Remove the summation notation:"
-        return "\n\n".join([self._prose(intro), self._formula(f"{_t(step.lhs)} = {_terms(step.terms)}")])
+        return "\n\n".join(
+            [self._prose(intro), self._formula(f"{_t(step.lhs)} = {_terms(step.terms)}")]
+        )
 
     def _print_DifferentiateStep(self, step: DifferentiateStep) -> str:
         head = _partial(step.of, step.by)
         if len(step.terms) == 1:
-            return "\n\n".join([
-                "Differentiate the single term:",
-                self._formula(f"{head} = {_t(step.derivatives[0])}"),
-            ])
+            return "\n\n".join(
+                [
+                    "Differentiate the single term:",
+                    self._formula(f"{head} = {_t(step.derivatives[0])}"),
+                ]
+            )
         pad = " " * len(head)
         by = _t(step.by)
-        return "\n\n".join([
-            self._prose(f"Only one term involves {by}; none of the others includes it, so their "
-                        f"derivatives with respect to {by} are all 0:"),
-            self._formula(f"{head} = ∂/∂{by}[{_terms(step.terms)}]",
-                          f"{pad} = {_terms(step.derivatives)}"),
-        ])
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"Only one term involves {by}; none of the others includes it, so their "
+                    f"derivatives with respect to {by} are all 0:"
+                ),
+                self._formula(
+                    f"{head} = ∂/∂{by}[{_terms(step.terms)}]", f"{pad} = {_terms(step.derivatives)}"
+                ),
+            ]
+        )
 
     def _print_IsolateStep(self, step: IsolateStep) -> str:
         head = _partial(step.of, step.by)
-        return "\n\n".join([
-            "What is left is the derivative of one simple term:",
-            self._formula(f"{head} = {_t(step.surviving)}", f"{' ' * len(head)} = {_t(step.result)}"),
-        ])
+        return "\n\n".join(
+            [
+                "What is left is the derivative of one simple term:",
+                self._formula(
+                    f"{head} = {_t(step.surviving)}", f"{' ' * len(head)} = {_t(step.result)}"
+                ),
+            ]
+        )
 
     def _print_ZeroStep(self, step: ZeroStep) -> str:
         unequal = listing([f"{_t(a)} ≠ {_t(b)}" for a, b in step.conflicts])
-        return "\n\n".join([
-            self._prose(f"However, {_t(step.by)} plays no role in the computation of {_t(step.of)}: "
-                        f"every term holds an entry of the form {_t(step.pattern)}, and {unequal}. "
-                        "In other words,"),
-            self._formula(f"{_partial(step.of, step.by)} = 0"),
-            self._prose(f"The entries that do appear give non-zero partials. For example, take "
-                        f"{_t(step.example)}:"),
-        ])
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"However, {_t(step.by)} plays no role in the computation of {_t(step.of)}: "
+                    f"every term holds an entry of the form {_t(step.pattern)}, and {unequal}. "
+                    "In other words,"
+                ),
+                self._formula(f"{_partial(step.of, step.by)} = 0"),
+                self._prose(
+                    f"The entries that do appear give non-zero partials. For example, take "
+                    f"{_t(step.example)}:"
+                ),
+            ]
+        )
 
     def _print_GeneralizeStep(self, step: GeneralizeStep) -> str:
         text = "Going through the same process for every component"
         if step.ranges:
-            text += ", we find that for all " + listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.ranges])
-        parts = [self._prose(text + ","), self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}")]
+            text += ", we find that for all " + listing(
+                [f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.ranges]
+            )
+        parts = [
+            self._prose(text + ","),
+            self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}"),
+        ]
         if step.conditions:
             equal = listing([f"{_t(b)} = {_t(a)}" for a, b in step.conditions])
-            parts += [self._prose(f"This is zero unless {equal}; the non-zero partials are"),
-                      self._formula(f"{_partial(step.of, step.nonzero_by)} = {_t(step.nonzero)}")]
+            parts += [
+                self._prose(f"This is zero unless {equal}; the non-zero partials are"),
+                self._formula(f"{_partial(step.of, step.nonzero_by)} = {_t(step.nonzero)}"),
+            ]
         return "\n\n".join(parts)
 
     def _arrangement(self, step: AssembleStep | Slice) -> str:
@@ -170,35 +208,53 @@ class TextRenderer:
             across = [c for c, cell in enumerate(cells[0]) if cell == _DOTS[Dots.ACROSS]]
             if not across or across[0] < 2:
                 break
-            cells = [row[: across[0] - 1] + row[across[0]:] for row in cells]
-        lines = ["  ".join(cell.center(w) for cell, w in zip(row, widths, strict=True)) for row in cells]
+            cells = [row[: across[0] - 1] + row[across[0] :] for row in cells]
+        lines = [
+            "  ".join(cell.center(w) for cell, w in zip(row, widths, strict=True)) for row in cells
+        ]
         if len(lines) == 1:
             return [f"[ {lines[0]} ]"]
-        return [("⎡ " if n == 0 else "⎣ " if n == len(lines) - 1 else "⎢ ") + line
-                + (" ⎤" if n == 0 else " ⎦" if n == len(lines) - 1 else " ⎥")
-                for n, line in enumerate(lines)]
+        return [
+            ("⎡ " if n == 0 else "⎣ " if n == len(lines) - 1 else "⎢ ")
+            + line
+            + (" ⎤" if n == 0 else " ⎦" if n == len(lines) - 1 else " ⎥")
+            for n, line in enumerate(lines)
+        ]
 
     def _print_AssembleStep(self, step: AssembleStep) -> str:
         head = f"{_partial(step.of, step.by)} = "
         room = self.width - len(_INDENT) - len(head) - len(f" = {_t(step.result)}")
         partials, entries = self._matrix(step.partials, room), self._matrix(step.entries, room)
         middle = len(entries) // 2
-        block = [(head if n == len(partials) // 2 else " " * len(head)) + line for n, line in enumerate(partials)]
+        block = [
+            (head if n == len(partials) // 2 else " " * len(head)) + line
+            for n, line in enumerate(partials)
+        ]
         block.append("")
-        block += [(" " * (len(head) - 2) + "= " if n == middle else " " * len(head)) + line
-                  + (f" = {_t(step.result)}" if n == middle else "") for n, line in enumerate(entries)]
-        return "\n\n".join([
-            self._prose(f"Assembling all the partials into a matrix, {self._arrangement(step)}:"),
-            self._formula(*block),
-        ])
+        block += [
+            (" " * (len(head) - 2) + "= " if n == middle else " " * len(head))
+            + line
+            + (f" = {_t(step.result)}" if n == middle else "")
+            for n, line in enumerate(entries)
+        ]
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"Assembling all the partials into a matrix, {self._arrangement(step)}:"
+                ),
+                self._formula(*block),
+            ]
+        )
 
     def _print_ArrayStep(self, step: ArrayStep) -> str:
         axes = len(step.indices)
         idx = ",".join(_t(i) for i in step.indices)
         parts = [
-            self._prose(f"The derivative of {_t(step.of)} with respect to {_t(step.by)} varies along "
-                        f"{axes} coordinates, so it is most naturally a {axes}-dimensional array F. "
-                        "Rather than display it, define it entry by entry:"),
+            self._prose(
+                f"The derivative of {_t(step.of)} with respect to {_t(step.by)} varies along "
+                f"{axes} coordinates, so it is most naturally a {axes}-dimensional array F. "
+                "Rather than display it, define it entry by entry:"
+            ),
             self._formula(f"F[{idx}] = {_t(step.partial)} = {_t(step.formula)}"),
         ]
         if step.conditions:
@@ -206,19 +262,27 @@ class TextRenderer:
             compact = ",".join(_t(i) for i in step.compact_indices)
             source = ",".join(_t(i) for i in step.compact_source)
             parts += [
-                self._prose(f"All entries of F are zero except where {equal}, so all of the "
-                            "information in F is held by the smaller array"),
+                self._prose(
+                    f"All entries of F are zero except where {equal}, so all of the "
+                    "information in F is held by the smaller array"
+                ),
                 self._formula(f"G[{compact}] = F[{source}] = {_t(step.compact)}"),
             ]
         if step.slice is not None:
             piece = step.slice
             fixed = ",".join(_t(i) for i in piece.fixed)
             parts += [
-                self._prose(f"Since this does not depend on {fixed}, the same derivative holds for "
-                            f"every {fixed}:"),
-                self._formula(f"∂{_sliced(step.of, piece.of_indices)}/∂{_sliced(step.by, piece.by_indices)}"
-                              f" = {_t(piece.result)}"),
-                self._prose(self._arrangement(piece)[0].upper() + self._arrangement(piece)[1:] + "."),
+                self._prose(
+                    f"Since this does not depend on {fixed}, the same derivative holds for "
+                    f"every {fixed}:"
+                ),
+                self._formula(
+                    f"∂{_sliced(step.of, piece.of_indices)}/∂{_sliced(step.by, piece.by_indices)}"
+                    f" = {_t(piece.result)}"
+                ),
+                self._prose(
+                    self._arrangement(piece)[0].upper() + self._arrangement(piece)[1:] + "."
+                ),
             ]
         return "\n\n".join(parts)
 

@@ -32,7 +32,9 @@ class Arrangement:
     layout: str
 
 
-def _axes(shape: Shape, names: tuple[sympy.Symbol, ...]) -> tuple[sympy.Symbol | None, sympy.Symbol | None, Dim, Dim]:
+def _axes(
+    shape: Shape, names: tuple[sympy.Symbol, ...]
+) -> tuple[sympy.Symbol | None, sympy.Symbol | None, Dim, Dim]:
     """The index on each axis of `shape`, None where the axis has length 1."""
     if shape.is_scalar:
         return None, None, 1, 1
@@ -43,8 +45,12 @@ def _axes(shape: Shape, names: tuple[sympy.Symbol, ...]) -> tuple[sympy.Symbol |
     return names[0], names[1], shape.rows, shape.cols
 
 
-def arrange(of_shape: Shape, of_names: tuple[sympy.Symbol, ...],
-            by_shape: Shape, by_names: tuple[sympy.Symbol, ...]) -> Arrangement:
+def arrange(
+    of_shape: Shape,
+    of_names: tuple[sympy.Symbol, ...],
+    by_shape: Shape,
+    by_names: tuple[sympy.Symbol, ...],
+) -> Arrangement:
     """The note's arrangement of a derivative with at most two axes."""
     if of_shape.is_scalar and by_shape.is_scalar:
         return Arrangement(None, None, 1, 1, "scalar")
@@ -66,7 +72,7 @@ def axis_values(size: Dim, dots: Dots, *, shown: int = 2) -> list[sympy.Expr | D
 
 
 def grid(arrangement: Arrangement, cell: Callable[[dict], Term]) -> tuple[tuple[Term, ...], ...]:
-    """The matrix of cells `cell({row_index: r, col_index: c})`, with elisions where axes are long."""
+    """The matrix of cells `cell({row: r, col: c})`, with elisions where axes are long."""
     rows = axis_values(arrangement.rows, Dots.DOWN) if arrangement.row_index else [None]
     cols = axis_values(arrangement.cols, Dots.ACROSS, shown=3) if arrangement.col_index else [None]
     table = []
@@ -149,9 +155,15 @@ def _one_entry(item: sympy.Indexed, arrangement: Arrangement, shapes: Shapes) ->
     return None
 
 
-def partial(of_name: str, of_shape: Shape, of_names: tuple[sympy.Symbol, ...],
-            by_name: str, by_shape: Shape, by_names: tuple[sympy.Symbol, ...]
-            ) -> Callable[[dict], sympy.Expr]:
+def partial(
+    *,
+    of_name: str,
+    of_shape: Shape,
+    of_names: tuple[sympy.Symbol, ...],
+    by_name: str,
+    by_shape: Shape,
+    by_names: tuple[sympy.Symbol, ...],
+) -> Callable[[dict], sympy.Expr]:
     """A cell function giving the unevaluated partial ∂of/∂by at given index values."""
 
     def cell(values: dict) -> sympy.Expr:

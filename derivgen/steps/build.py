@@ -7,6 +7,7 @@ and the assembled Jacobian (or, for three or more axes, the array F and its comp
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import sympy
@@ -77,10 +78,20 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
     outcome = differentiate(comp, by_entry)
     if isinstance(outcome, Absent):
         if comp.dummy is not None:
-            steps.append(ExpandStep(lhs=of_entry, terms=_written_terms(comp, None)[0], focus=None,
-                                    target=by_entry))
-        steps.append(ZeroStep(of=of_entry, by=by_entry, pattern=outcome.pattern,
-                              conflicts=outcome.conflicts, example=outcome.example))
+            steps.append(
+                ExpandStep(
+                    lhs=of_entry, terms=_written_terms(comp, None)[0], focus=None, target=by_entry
+                )
+            )
+        steps.append(
+            ZeroStep(
+                of=of_entry,
+                by=by_entry,
+                pattern=outcome.pattern,
+                conflicts=outcome.conflicts,
+                example=outcome.example,
+            )
+        )
         example = differentiate(comp, outcome.example)
         assert isinstance(example, Surviving), "an example entry always appears"
         steps += _surviving_steps(comp, of_entry, outcome.example, example, expand=False)
@@ -89,8 +100,9 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
         steps += _surviving_steps(comp, of_entry, by_entry, outcome, expand=True)
         entry = outcome.result
 
-    general_step, general = _generalize(product_component=comp, shapes=shapes, target=target,
-                                        equation=equation)
+    general_step, general = _generalize(
+        product_component=comp, shapes=shapes, target=target, equation=equation
+    )
     steps.append(general_step)
     arrangement = None
     matrix = None
@@ -138,7 +150,9 @@ def _component_step(of_entry: sympy.Expr, comp: Component) -> ComponentStep:
     return ComponentStep(lhs=of_entry, rhs=comp.expression(), parts=tuple(parts))
 
 
-def _written_terms(comp: Component, focus: sympy.Expr | None) -> tuple[tuple[Term, ...], int | None]:
+def _written_terms(
+    comp: Component, focus: sympy.Expr | None
+) -> tuple[tuple[Term, ...], int | None]:
     """The sum written out: every term when short and concrete, else 1, 2, …, focus, …, n."""
     upper = comp.upper
     if isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT:
@@ -149,7 +163,7 @@ def _written_terms(comp: Component, focus: sympy.Expr | None) -> tuple[tuple[Ter
             anchors.append(focus)
         anchors.append(sympy.sympify(upper))
         values = [anchors[0]]
-        for previous, value in zip(anchors, anchors[1:], strict=False):
+        for previous, value in itertools.pairwise(anchors):
             if not (previous.is_Integer and value.is_Integer and value == previous + 1):
                 values.append(Dots.LOW)
             values.append(value)
@@ -158,8 +172,9 @@ def _written_terms(comp: Component, focus: sympy.Expr | None) -> tuple[tuple[Ter
     return terms, focus_at
 
 
-def _surviving_steps(comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr,
-                     outcome: Surviving, *, expand: bool) -> list[Step]:
+def _surviving_steps(
+    comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr, outcome: Surviving, *, expand: bool
+) -> list[Step]:
     steps: list[Step] = []
     if comp.dummy is not None:
         terms, focus = _written_terms(comp, outcome.value)
@@ -168,8 +183,10 @@ def _surviving_steps(comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr
     else:
         terms, focus = (comp.term(),), 0
     derivatives = tuple(
-        t if isinstance(t, Dots)
-        else sympy.Derivative(t, by_entry, evaluate=False) if n == focus
+        t
+        if isinstance(t, Dots)
+        else sympy.Derivative(t, by_entry, evaluate=False)
+        if n == focus
         else sympy.Integer(0)
         for n, t in enumerate(terms)
     )
@@ -179,8 +196,9 @@ def _surviving_steps(comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr
     return steps
 
 
-def _conditions(formula: sympy.Expr, target: ResolvedTarget
-                ) -> tuple[tuple[tuple[sympy.Symbol, sympy.Symbol], ...], sympy.Expr]:
+def _conditions(
+    formula: sympy.Expr, target: ResolvedTarget
+) -> tuple[tuple[tuple[sympy.Symbol, sympy.Symbol], ...], sympy.Expr]:
     """The Kronecker deltas of a general entry as (kept, replaced) index pairs, and what remains."""
     pairs = []
     rest = []
@@ -194,36 +212,62 @@ def _conditions(formula: sympy.Expr, target: ResolvedTarget
     return tuple(pairs), sympy.Mul(*rest).xreplace(substitution)
 
 
-def _generalize(*, product_component: Component, shapes: Shapes, target: ResolvedTarget,
-                equation: Equation) -> tuple[GeneralizeStep, sympy.Expr]:
+def _generalize(
+    *, product_component: Component, shapes: Shapes, target: ResolvedTarget, equation: Equation
+) -> tuple[GeneralizeStep, sympy.Expr]:
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    comp = component(as_product(equation), shapes, *position(of_shape, target.of_names),
-                     product_component.dummy or target.dummy)
+    comp = component(
+        as_product(equation),
+        shapes,
+        *position(of_shape, target.of_names),
+        product_component.dummy or target.dummy,
+    )
     of_entry = indexed(target.of, of_shape, target.of_names)
     by_entry = indexed(target.by, by_shape, target.by_names)
     outcome = differentiate(comp, by_entry)
     assert isinstance(outcome, Surviving), "symbolic indices never conflict"
     conditions, nonzero = _conditions(outcome.result, target)
     substitution = {replaced: kept for kept, replaced in conditions}
-    ranges = (*zip(target.of_names, of_shape.axes, strict=True),
-              *zip(target.by_names, by_shape.axes, strict=True))
+    ranges = (
+        *zip(target.of_names, of_shape.axes, strict=True),
+        *zip(target.by_names, by_shape.axes, strict=True),
+    )
     step = GeneralizeStep(
-        of=of_entry, by=by_entry, result=outcome.result, ranges=ranges, conditions=conditions,
+        of=of_entry,
+        by=by_entry,
+        result=outcome.result,
+        ranges=ranges,
+        conditions=conditions,
         nonzero_by=by_entry.xreplace(substitution) if conditions else None,
         nonzero=nonzero if conditions else None,
     )
     return step, outcome.result
 
 
-def _assemble_step(target: ResolvedTarget, shapes: Shapes, general: sympy.Expr,
-                   arrangement: Arrangement, matrix: sympy.Basic) -> AssembleStep:
+def _assemble_step(
+    target: ResolvedTarget,
+    shapes: Shapes,
+    general: sympy.Expr,
+    arrangement: Arrangement,
+    matrix: sympy.Basic,
+) -> AssembleStep:
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    cell = partial(target.of, of_shape, target.of_names, target.by, by_shape, target.by_names)
+    cell = partial(
+        of_name=target.of,
+        of_shape=of_shape,
+        of_names=target.of_names,
+        by_name=target.by,
+        by_shape=by_shape,
+        by_names=target.by_names,
+    )
     return AssembleStep(
-        of=matrix_symbol(target.of, shapes), by=matrix_symbol(target.by, shapes),
+        of=matrix_symbol(target.of, shapes),
+        by=matrix_symbol(target.by, shapes),
         partials=grid(arrangement, cell),
         entries=grid(arrangement, general.xreplace),
-        result=matrix, row_index=arrangement.row_index, col_index=arrangement.col_index,
+        result=matrix,
+        row_index=arrangement.row_index,
+        col_index=arrangement.col_index,
         layout=arrangement.layout,
     )
 
@@ -245,7 +289,8 @@ def _array_step(target: ResolvedTarget, shapes: Shapes, general: sympy.Expr) -> 
     of_entry = indexed(target.of, of_shape, target.of_names)
     by_entry = indexed(target.by, by_shape, target.by_names)
     return ArrayStep(
-        of=matrix_symbol(target.of, shapes), by=matrix_symbol(target.by, shapes),
+        of=matrix_symbol(target.of, shapes),
+        by=matrix_symbol(target.by, shapes),
         indices=indices,
         partial=sympy.Derivative(of_entry, by_entry, evaluate=False),
         formula=general,
@@ -277,6 +322,8 @@ def _slice(target: ResolvedTarget, shapes: Shapes, conditions, compact: sympy.Ex
         of_indices=tuple(n if n in held else None for n in target.of_names),
         by_indices=tuple(substitution.get(n, n) if n in held else None for n in target.by_names),
         fixed=tuple(sorted(fixed, key=str)),
-        result=result, row_index=arrangement.row_index, col_index=arrangement.col_index,
+        result=result,
+        row_index=arrangement.row_index,
+        col_index=arrangement.col_index,
         layout=arrangement.layout,
     )

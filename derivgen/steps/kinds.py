@@ -171,7 +171,7 @@ class Slice:
 
 @dataclass(frozen=True, kw_only=True)
 class ArrayStep(Step):
-    """∂y_i/∂W_{j,k} = x_j δ_{i,k}  ->  F_{i,j,k}, non-zero only at F_{i,j,i} = x_j; G_{i,j} = F_{i,j,i}."""
+    """∂y_i/∂W_{j,k} = x_j δ_{i,k}  ->  F_{i,j,k}, zero but at F_{i,j,i}; G_{i,j} = F_{i,j,i}."""
 
     kind: ClassVar[str] = "array"
     of: sympy.MatrixSymbol

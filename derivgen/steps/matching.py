@@ -73,8 +73,10 @@ def differentiate(component: Component, target: sympy.Expr) -> Surviving | Absen
             else:
                 deltas.append(sympy.KroneckerDelta(held, wanted))
     if conflicts:
-        example = [held if held.is_Integer else wanted
-                   for held, wanted in zip(_indices(holder), _indices(target), strict=True)]
+        example = [
+            held if held.is_Integer else wanted
+            for held, wanted in zip(_indices(holder), _indices(target), strict=True)
+        ]
         return Absent(holder, tuple(conflicts), _with_indices(target, example))
     substitution = {} if value is None or component.dummy is None else {component.dummy: value}
     others = [f.xreplace(substitution) for n, f in enumerate(component.factors) if n != holders[0]]

@@ -1,0 +1,12 @@
+"""The derivations whose LaTeX and text are kept as golden files, one name each."""
+
+from __future__ import annotations
+
+CASES = {
+    "section1-y-Wx-dy3-dx7": ("y = W x", "dy[3]/dx[7]", {"W": "C,D"}),
+    "section1-y-Wx-dy-dx": ("y = W x", "dy/dx", {"W": "C,D"}),
+    "section2-y-xW-dy3-dx7": ("y = x W", "dy[3]/dx[7]", {"x": "1,D", "W": "D,C"}),
+    "section3-y-xW-dy3-dW78": ("y = x W", "dy[3]/dW[7,8]", {"x": "1,D", "W": "D,C"}),
+    "section4-Y-XW-dY-dX": ("Y = X W", "dY/dX", {"X": "N,D", "W": "D,C"}),
+    "concrete-y-Wx-dy1-dx2": ("y = W x", "dy[1]/dx[2]", {"W": "3,2"}),
+}

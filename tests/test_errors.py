@@ -1,0 +1,108 @@
+"""Bad input: one `error:` line (a caret line under parse errors), exit status 2, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from derivgen import DerivgenError, derive
+from derivgen.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.err.splitlines(), captured.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["derive", "y = W x^2", "dy/dx"],
+            [
+                "error: only ^T (transpose) may follow ^: y = W x^2",
+                "                                                ^",
+            ],
+        ),
+        (
+            ["derive", "y = W x", "y/dx"],
+            [
+                "error: a target starts with d or ∂, as in 'dy[3]/dx[7]': y/dx",
+                "                                                         ^",
+            ],
+        ),
+        (
+            ["derive", "y = W x", "dy[3]/dx[7]", "--shape", "W=C,D", "--shape", "x=E,1"],
+            ['error: shape mismatch in "W x": W is (C, D) but x is (E, 1)'],
+        ),
+        (
+            ["derive", "y = W x", "dy[3]/dx[9]", "--shape", "W=5,8"],
+            ["error: index 9 is out of range for x: entry indices run from 1 to 8"],
+        ),
+        (
+            ["derive", "y = W x", "dy[3]/dW[7,9]", "--shape", "W=5,8"],
+            ["error: index 9 is out of range for W: column indices run from 1 to 8"],
+        ),
+        (
+            ["derive", "y = W x", "dy[3,1]/dx[7]"],
+            ["error: y is a vector (C, 1), so it takes one index, but the target gives 2"],
+        ),
+        (
+            ["derive", "y = W x", "dy/dz"],
+            [
+                "error: the target differentiates by z, which is not on the right-hand side (its symbols are W, x)"
+            ],
+        ),
+        (
+            ["derive", "y = W x", "dq/dx"],
+            [
+                "error: the target differentiates q, which is not in the equation: derivgen differentiates the output y"
+            ],
+        ),
+        (
+            ["derive", "y = W x", "dy/dx", "--shape", "Q=2,2"],
+            ["error: a shape is declared for Q, which is not in the equation"],
+        ),
+        (
+            ["derive", "y = V W x", "dy/dx"],
+            [
+                "error: derivgen cannot derive a product of three or more arrays (V W x) yet: that takes the chain rule"
+            ],
+        ),
+        (
+            ["derive", "y = sigma(W x)", "dy/dx"],
+            [
+                'error: derivgen cannot derive the elementwise function sigma yet, in "sigma(W x)": '
+                "this version derives products of two arrays with numeric factors, such as W x, x W, X W"
+            ],
+        ),
+        (
+            ["derive", "s = x^T x", "ds/dx"],
+            [
+                "error: derivgen cannot yet derive by x where it appears more than once (that takes the product rule)"
+            ],
+        ),
+        (
+            ["derive", "y = W x", "dy/dx", "--format", "docx"],
+            [
+                "error: argument --format: invalid choice: 'docx' (choose from text, latex, json, pdf)"
+            ],
+        ),
+    ],
+)
+def test_one_line_error_and_status_2(capsys, argv, expected) -> None:
+    status, err, out = run(capsys, *argv)
+    assert (status, err, out) == (2, expected, "")
+
+
+def test_the_api_raises_exactly_derivgen_error() -> None:
+    with pytest.raises(DerivgenError) as caught:
+        derive("y = W x", "dy[0]/dx[1]")
+    assert str(caught.value).startswith("indices start at 1")
+
+
+def test_an_unwritable_output_is_one_line(capsys, tmp_path) -> None:
+    target = tmp_path / "missing-dir-is-a-file"
+    target.write_text("x")
+    status, err, _ = run(capsys, "derive", "y = W x", "dy/dx", "-o", str(target / "out.txt"))
+    assert status == 2 and len(err) == 1 and err[0].startswith("error: ")

@@ -1,0 +1,30 @@
+"""Each renderer's exact output for the note's examples, against golden files.
+
+The golden files were read against the note when they were written; they change only through
+`python tests/golden/update.py`, which shows the diff first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derivgen import derive
+from tests.golden.cases import CASES
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_latex_matches_golden(name: str) -> None:
+    equation, target, shapes = CASES[name]
+    expected = (GOLDEN / f"{name}.tex").read_text(encoding="utf-8")
+    assert derive(equation, target, shapes).to_latex() == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_text_matches_golden(name: str) -> None:
+    equation, target, shapes = CASES[name]
+    expected = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+    assert derive(equation, target, shapes).to_text() == expected

@@ -1,0 +1,86 @@
+"""Exact strings from each printer, JSON strings that parse back, and Jupyter's summary."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from sympy.parsing.sympy_parser import parse_expr
+
+from derivgen import derive
+from derivgen.render.printers import to_json, to_latex, to_text
+
+W, x = sympy.IndexedBase("W"), sympy.IndexedBase("x")
+i, j, k = sympy.symbols("i j k")
+D = sympy.Symbol("D")
+TERM = sympy.Mul(x[k], W[k, 3], evaluate=False)
+
+
+@pytest.mark.parametrize(
+    ("expr", "latex", "text", "json"),
+    [
+        (W[3, 7], "W_{3,7}", "W₃,₇", "W[3, 7]"),
+        (x[7], r"\vec{x}_{7}", "x₇", "x[7]"),
+        (
+            sympy.Sum(TERM, (k, 1, D)),
+            r"\sum_{k=1}^{D} \vec{x}_{k} W_{k,3}",
+            "Σ(k=1…D) xₖ·Wₖ,₃",
+            "Sum(W[k, 3]*x[k], (k, 1, D))",
+        ),
+        (
+            sympy.Derivative(TERM, x[7], evaluate=False),
+            r"\frac{\partial}{\partial \vec{x}_{7}}\left[\vec{x}_{k} W_{k,3}\right]",
+            "∂/∂x₇[xₖ·Wₖ,₃]",
+            "Derivative(W[k, 3]*x[k], x[7])",
+        ),
+        (
+            sympy.KroneckerDelta(i, k) * x[j],
+            r"\vec{x}_{j} \delta_{i,k}",
+            "xⱼ·δᵢ,ₖ",
+            "KroneckerDelta(i, k)*x[j]",
+        ),
+        (sympy.Identity(D), "I", "I", "Identity(D)"),
+        (sympy.OneMatrix(D, 1), r"\mathbf{1}_{D\times 1}", "𝟏(D×1)", "OneMatrix(D, 1)"),
+        (sympy.MatrixSymbol("W", 3, D).T, "W^{T}", "Wᵀ", "W.T"),
+        (W[3, 12], "W_{3,12}", "W₃,₁₂", "W[3, 12]"),
+        (W[3, D], "W_{3,D}", "W₃,_(D)", "W[3, D]"),
+    ],
+)
+def test_printers(expr, latex, text, json) -> None:
+    assert (to_latex(expr), to_text(expr), to_json(expr)) == (latex, text, json)
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "shapes"),
+    [
+        ("y = W x", "dy[3]/dx[7]", {"W": "C,D"}),
+        ("y = x W", "dy/dW", {"x": "1,D", "W": "D,C"}),
+        ("Y = X W", "dY[2,5]/dX[2,4]", {}),
+        ("s = a^T x", "ds/dx", {}),
+        ("y = a x", "dy/da", {"a": "1,1"}),
+        ("y = a x", "dy/dx", {"a": "1,1"}),
+        ("M = x z^T", "dM/dx", {}),
+    ],
+)
+def test_json_strings_parse_back(equation, target, shapes) -> None:
+    data = derive(equation, target, shapes).as_dict()
+    names = {n: sympy.IndexedBase(n) for n, (r, c) in data["shapes"].items() if (r, c) != [1, 1]}
+    names |= {n: sympy.Symbol(n) for n, (r, c) in data["shapes"].items() if [r, c] == [1, 1]}
+    for field in ("entry", "general"):
+        if data[field] is not None:
+            assert str(parse_expr(data[field], local_dict=names)) == data[field]
+    if data["matrix"] is not None:
+        matrices = {
+            n: sympy.MatrixSymbol(n, *(sympy.sympify(d) for d in dims))
+            for n, dims in data["shapes"].items()
+            if dims != [1, 1]
+        }
+        matrices |= {n: sympy.Symbol(n) for n, dims in data["shapes"].items() if dims == [1, 1]}
+        assert to_json(parse_expr(data["matrix"], local_dict=matrices)) == data["matrix"]
+
+
+def test_repr_latex_is_display_maths_only() -> None:
+    summary = derive("y = W x", "dy[3]/dx[7]")._repr_latex_()
+    assert summary.startswith("$$") and summary.endswith("$$")
+    assert r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} &= W_{3,7}" in summary
+    assert r"\frac{\partial \vec{y}}{\partial \vec{x}} &= W" in summary
+    assert r"\noindent" not in summary
