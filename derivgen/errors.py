@@ -37,6 +37,10 @@ class ParseError(DerivgenError):
         return [prefix + self.message, " " * indent + "~" * (self.length - 1) + "^"]
 
 
+class EquationError(DerivgenError):
+    """An equation that parses but does not define its output, such as `x = W x`."""
+
+
 class ShapeError(DerivgenError):
     """Operands whose sizes cannot agree, or a malformed shape declaration."""
 

@@ -40,7 +40,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
             ["error: index 9 is out of range for x: entry indices run from 1 to 8"],
         ),
         (
-            ["derive", "y = W x", "dy[3]/dW[7,9]", "--shape", "W=5,8"],
+            ["derive", "y = W x", "dy[3]/dW[4,9]", "--shape", "W=5,8"],
             ["error: index 9 is out of range for W: column indices run from 1 to 8"],
         ),
         (
@@ -85,7 +85,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
         (
             ["derive", "y = W x", "dy/dx", "--format", "docx"],
             [
-                "error: argument --format: invalid choice: 'docx' (choose from text, latex, json, pdf)"
+                "error: argument --format: invalid choice: 'docx' (choose from 'text', 'latex', 'json', 'pdf')"
             ],
         ),
     ],
@@ -106,3 +106,19 @@ def test_an_unwritable_output_is_one_line(capsys, tmp_path) -> None:
     target.write_text("x")
     status, err, _ = run(capsys, "derive", "y = W x", "dy/dx", "-o", str(target / "out.txt"))
     assert status == 2 and len(err) == 1 and err[0].startswith("error: ")
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["derive", "x = W x", "dx/dW"],
+     ["error: x appears on both sides: the right-hand side must define x from other symbols"]),
+    (["derive", "y = W x", "dy[x]/dx[j]"],
+     ["error: the index name x is also a symbol of the equation: pick another"]),
+    (["derive", "y = W x", "dy[i]/dx[D]"],
+     ["error: the index name D is also a size of the equation: pick another"]),
+    (["derive", "y = W x", "dy[i]/dx[i]"],
+     ["error: each index name may appear only once in a target"]),
+    (["derive", "y = W x", "dy/dx", "--shape", "W=C,D", "--shape", "W=2,2"],
+     ["error: the shape of W is declared twice"]),
+])
+def test_meaningless_requests_are_refused(capsys, argv, expected) -> None:
+    assert run(capsys, *argv) == (2, expected, "")

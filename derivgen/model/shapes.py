@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivgen.errors import ShapeError
+from derivgen.errors import EquationError, ShapeError
 from derivgen.parse.ast import (
     Add,
     Elementwise,
@@ -240,6 +240,11 @@ class _Inference:
 def infer_shapes(equation: Equation, declarations: Mapping[str, ShapeDeclaration]) -> Shapes:
     """Shape every symbol of the equation, or raise ShapeError naming both sides of a mismatch."""
     names = [equation.lhs.name, *(s.name for s in symbols_in(equation.rhs))]
+    if equation.lhs.name in names[1:]:
+        raise EquationError(
+            f"{equation.lhs.name} appears on both sides: the right-hand side must define "
+            f"{equation.lhs.name} from other symbols"
+        )
     for name in declarations:
         if name not in names:
             raise ShapeError(f"a shape is declared for {name}, which is not in the equation")

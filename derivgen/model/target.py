@@ -86,7 +86,12 @@ def resolve_target(target: Target, equation: Equation, shapes: Shapes) -> Resolv
     ]
     if len(set(given)) != len(given):
         raise TargetError("each index name may appear only once in a target")
-    taken = set(given) | set(shapes) | {str(s) for s in shapes.size_symbols()}
+    reserved = set(shapes) | {str(s) for s in shapes.size_symbols()}
+    for name in given:
+        if name in reserved:
+            what = "a symbol" if name in shapes else "a size"
+            raise TargetError(f"the index name {name} is also {what} of the equation: pick another")
+    taken = set(given) | reserved
     pool = (sympy.Symbol(n) for n in INDEX_NAMES if n not in taken)
 
     def names(indices: tuple[int | str, ...] | None, count: int) -> tuple[sympy.Symbol, ...]:

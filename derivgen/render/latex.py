@@ -61,6 +61,11 @@ def partial(of: sympy.Basic, by: sympy.Basic) -> str:
     return rf"\frac{{\partial {tex(of)}}}{{\partial {tex(by)}}}"
 
 
+def slashed(of: sympy.Basic, by: sympy.Basic) -> str:
+    """`∂y_3/∂x_7` on one line, for headings, where a fraction would be too small to read."""
+    return rf"\partial {tex(of)} / \partial {tex(by)}"
+
+
 def sliced(symbol: sympy.Basic, indices: Sequence[sympy.Symbol | None]) -> str:
     """`Y_{i,:}` for a matrix held at one row; `\\vec{y}_{i}` for a vector held at one entry."""
     shown = ",".join(":" if i is None else tex(i) for i in indices)
@@ -156,7 +161,7 @@ class LatexRenderer:
             lambda name, sign, value: f"${name} {_SIGNS[sign]} {value}$",
         )
         return self.environment.get_template("derivation.tex.j2").render(
-            heading=partial(derived.of, derived.by),
+            heading=slashed(derived.of, derived.by),
             equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
             steps=[self.step(s) for s in derived.steps],
             v=verification,

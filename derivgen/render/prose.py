@@ -50,10 +50,8 @@ def arrangement(
         ]
     )
     return {
-        "numerator": f"with {where}: row by row, the partials of one component of the output "
-        "(numerator layout)",
-        "denominator": f"with {where}: column by column, the partials of one component of the "
-        "output, the arrangement the note uses for row vectors",
+        "numerator": f"with {where} (numerator layout: one row per component of the output)",
+        "denominator": f"with {where}, the arrangement the note uses for row vectors",
         "variable": f"in the shape of the variable, with {where}",
         "output": f"in the shape of the output, with {where}",
         "scalar": "a single number",

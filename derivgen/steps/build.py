@@ -15,7 +15,7 @@ import sympy
 from derivgen.errors import NotDerivableError
 from derivgen.model.indexing import indexed, position
 from derivgen.model.matrices import matrix_symbol, to_matrix_expr
-from derivgen.model.products import Component, as_product, component
+from derivgen.model.products import Component, Product, as_product, component
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation
@@ -38,7 +38,7 @@ from derivgen.steps.kinds import (
 )
 from derivgen.steps.matching import Absent, Surviving, base_name, differentiate
 
-WRITTEN_TERMS_LIMIT = 8
+WRITTEN_TERMS_LIMIT = 6
 """A concrete sum of at most this many terms is written out in full."""
 
 
@@ -64,11 +64,6 @@ class Derived:
 def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_text: str) -> Derived:
     """Derive ∂target.of/∂target.by step by step, as the note would."""
     product = as_product(equation)
-    if sum(op.name == target.by for op in product.operands) > 1:
-        raise NotDerivableError(
-            f"derivgen cannot yet derive by {target.by} where it appears more than once "
-            "(that takes the product rule)"
-        )
     of_shape, by_shape = shapes[target.of], shapes[target.by]
     of_entry = indexed(target.of, of_shape, target.of_indices)
     by_entry = indexed(target.by, by_shape, target.by_indices)
@@ -100,9 +95,7 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
         steps += _surviving_steps(comp, of_entry, by_entry, outcome, expand=True)
         entry = outcome.result
 
-    general_step, general = _generalize(
-        product_component=comp, shapes=shapes, target=target, equation=equation
-    )
+    general_step, general = _generalize(product, shapes, target)
     steps.append(general_step)
     arrangement = None
     matrix = None
@@ -213,15 +206,11 @@ def _conditions(
 
 
 def _generalize(
-    *, product_component: Component, shapes: Shapes, target: ResolvedTarget, equation: Equation
+    product: Product, shapes: Shapes, target: ResolvedTarget
 ) -> tuple[GeneralizeStep, sympy.Expr]:
+    """The same derivation with every index a name: the general entry and where it is non-zero."""
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    comp = component(
-        as_product(equation),
-        shapes,
-        *position(of_shape, target.of_names),
-        product_component.dummy or target.dummy,
-    )
+    comp = component(product, shapes, *position(of_shape, target.of_names), target.dummy)
     of_entry = indexed(target.of, of_shape, target.of_names)
     by_entry = indexed(target.by, by_shape, target.by_names)
     outcome = differentiate(comp, by_entry)
