@@ -237,9 +237,10 @@ class _Checker:
         self.instance = instance
         self.numbers = {}
         chooser = random.Random(20240531)
-        for array in instance.arrays.values():
-            for symbol in array.free_symbols:
-                self.numbers.setdefault(symbol, sympy.Float(chooser.uniform(0.5, 1.5)))
+        # Sorted, so the same problem gets the same numbers whatever the hash seed.
+        symbols = {s for array in instance.arrays.values() for s in array.free_symbols}
+        for symbol in sorted(symbols, key=str):
+            self.numbers[symbol] = sympy.Float(chooser.uniform(0.5, 1.5))
         self.brute_force = 0
         self.finite_differences = 0
         self.max_error = 0.0
