@@ -57,6 +57,14 @@ class Derivation:
         """Compile the derivation to a PDF at `destination`, replacing it only on success."""
         return build_derivation_pdf([latex(self.checked)], Path(destination))
 
+    def question_latex(self) -> str:
+        """The problem statement, as a worksheet would print it (LaTeX, inline maths)."""
+        return LatexRenderer().question(self.checked)
+
+    def answer_latex(self) -> str:
+        """The final answer as display-maths LaTeX without delimiters, e.g. for \\boxed{}."""
+        return LatexRenderer().answer(self.checked)
+
     def _repr_latex_(self) -> str:
         """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
         return LatexRenderer().summary(self.checked)

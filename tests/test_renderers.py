@@ -84,3 +84,15 @@ def test_repr_latex_is_display_maths_only() -> None:
     assert r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} &= W_{3,7}" in summary
     assert r"\frac{\partial \vec{y}}{\partial \vec{x}} &= W" in summary
     assert r"\noindent" not in summary
+
+
+def test_question_and_answer_for_a_worksheet() -> None:
+    d = derive("y = W x", "dy[3]/dx[7]")
+    assert d.question_latex() == (
+        r"Let $\vec{y} = W \vec{x}$, where $\vec{y}$ is a column vector of length $C$, $W$ is a "
+        r"$C \times D$ matrix and $\vec{x}$ is a column vector of length $D$. "
+        r"Find $\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}}$."
+    )
+    assert d.answer_latex() == r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} = W_{3,7}"
+    array = derive("y = x W", "dy/dW", {"x": "1,D", "W": "D,C"}).answer_latex()
+    assert array == r"\frac{\partial \vec{y}_{i}}{\partial W_{j,k}} = \vec{x}_{j} \delta_{i,k}"
