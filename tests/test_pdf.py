@@ -15,8 +15,13 @@ def test_section_1_derivation_compiles_and_reads_back(tmp_path: Path) -> None:
     path = derive("y = W x", "dy[3]/dx[7]").to_pdf(tmp_path / "d.pdf")
     reader = PdfReader(path)
     text = " ".join(page.extract_text() for page in reader.pages)
-    for phrase in ("Let", "dot product of row", "Remove the summation notation",
-                   "Going through the same process", "Checked by derivgen"):
+    for phrase in (
+        "Let",
+        "dot product of row",
+        "Remove the summation notation",
+        "Going through the same process",
+        "Checked by derivgen",
+    ):
         assert phrase in text
     assert len(reader.pages) == 1
 

@@ -1,11 +1,70 @@
-"""The equation as sympy matrix expressions, for stating it and naming assembled results."""
+"""The equation as sympy matrix expressions, for stating it and naming assembled results.
+
+sympy has no elementwise function application that prints as `σ(W x)` and evaluates on
+explicit matrices, nor a sum of all entries; both are defined here.
+"""
 
 from __future__ import annotations
 
 import sympy
 
+from derivgen.model.functions import ELEMENTWISE
 from derivgen.model.shapes import Shapes
-from derivgen.parse.ast import MatMul, Negate, Node, Number, Symbol, Transpose
+from derivgen.parse.ast import (
+    Add,
+    Elementwise,
+    Hadamard,
+    MatMul,
+    Negate,
+    Node,
+    Number,
+    Reduction,
+    Symbol,
+    Transpose,
+)
+
+
+class Applied(sympy.MatrixExpr):
+    """`f(A)`: an elementwise function applied to every entry of a matrix expression."""
+
+    def __new__(cls, function: str | sympy.Symbol, arg: sympy.Basic) -> Applied:
+        # sympy rebuilds expressions as func(*args), passing the name back as a Symbol.
+        name = function if isinstance(function, sympy.Symbol) else sympy.Symbol(function)
+        return super().__new__(cls, name, arg)
+
+    @property
+    def function(self) -> str:
+        return str(self.args[0])
+
+    @property
+    def arg(self) -> sympy.Basic:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple:
+        return self.arg.shape
+
+    def _entry(self, i: int, j: int, **kwargs: object) -> sympy.Expr:
+        return ELEMENTWISE[self.function](self.arg[i, j])
+
+
+class EntrySum(sympy.MatrixExpr):
+    """`sum(A)`: the sum of all entries, a 1x1 matrix."""
+
+    def __new__(cls, arg: sympy.Basic) -> EntrySum:
+        return super().__new__(cls, arg)
+
+    @property
+    def arg(self) -> sympy.Basic:
+        return self.args[0]
+
+    @property
+    def shape(self) -> tuple:
+        return (sympy.Integer(1), sympy.Integer(1))
+
+    def _entry(self, i: int, j: int, **kwargs: object) -> sympy.Expr:
+        rows, cols = self.arg.shape
+        return sum(self.arg[r, c] for r in range(rows) for c in range(cols))
 
 
 def matrix_symbol(name: str, shapes: Shapes) -> sympy.Basic:
@@ -16,8 +75,16 @@ def matrix_symbol(name: str, shapes: Shapes) -> sympy.Basic:
     return sympy.MatrixSymbol(name, shape.rows, shape.cols)
 
 
-def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:
-    """The right-hand side of a product equation as a sympy matrix expression."""
+def _factors(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    return expr.args if isinstance(expr, sympy.MatMul) else (expr,)
+
+
+def _is_matrix(expr: sympy.Basic) -> bool:
+    return isinstance(expr, sympy.MatrixExpr)
+
+
+def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:  # noqa: PLR0912 - a case per node
+    """The right-hand side as a sympy matrix expression (1x1 results as scalars)."""
     match node:
         case Symbol(name=name):
             return matrix_symbol(name, shapes)
@@ -26,8 +93,35 @@ def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:
         case Negate(operand=inner):
             return -to_matrix_expr(inner, shapes)
         case Transpose(operand=inner):
-            inner_expr = to_matrix_expr(inner, shapes)
-            return inner_expr.T if isinstance(inner_expr, sympy.MatrixExpr) else inner_expr
+            # Unevaluated, so that (W x - t)^T stays as written instead of -t^T + x^T W^T.
+            value = to_matrix_expr(inner, shapes)
+            return sympy.Transpose(value) if _is_matrix(value) else value
         case MatMul(left=left, right=right):
-            return to_matrix_expr(left, shapes) * to_matrix_expr(right, shapes)
-    raise TypeError(f"no matrix expression for {type(node).__name__} yet")
+            a, b = to_matrix_expr(left, shapes), to_matrix_expr(right, shapes)
+            if _is_matrix(a) and _is_matrix(b):
+                # Flat, and no doit(): keeps `V W x` and `(W x - t)^T` as written.
+                factors = [*_factors(a), *_factors(b)]
+                return sympy.MatMul(*factors)
+            return a * b
+        case Add(left=left, right=right, subtract=subtract):
+            a, b = to_matrix_expr(left, shapes), to_matrix_expr(right, shapes)
+            if not _is_matrix(a):
+                return a - b if subtract else a + b
+            return sympy.MatAdd(a, -b if subtract else b, evaluate=False)
+        case Hadamard(left=left, right=right):
+            a, b = to_matrix_expr(left, shapes), to_matrix_expr(right, shapes)
+            if _is_matrix(a) and _is_matrix(b):
+                return sympy.HadamardProduct(a, b)
+            return a * b
+        case Elementwise(function=function, operand=inner):
+            value = to_matrix_expr(inner, shapes)
+            if _is_matrix(value):
+                return Applied(function, value)
+            return ELEMENTWISE[function](value)
+        case Reduction(function="tr", operand=inner):
+            value = to_matrix_expr(inner, shapes)
+            return sympy.Trace(value) if _is_matrix(value) else value
+        case Reduction(operand=inner):
+            value = to_matrix_expr(inner, shapes)
+            return EntrySum(value) if _is_matrix(value) else value
+    raise TypeError(f"unknown node {type(node).__name__}")

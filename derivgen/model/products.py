@@ -11,23 +11,17 @@ from fractions import Fraction
 
 import sympy
 
-from derivgen.errors import NotDerivableError
 from derivgen.model.indexing import Index, entry
 from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.parse.ast import (
-    Add,
-    Elementwise,
     Equation,
-    Hadamard,
     MatMul,
     Negate,
     Node,
     Number,
-    Reduction,
     Symbol,
     Transpose,
 )
-from derivgen.parse.grammar import source
 
 SUPPORTED = (
     "this version derives products of two arrays with numeric factors, such as W x, x W, X W"
@@ -75,65 +69,55 @@ class Component:
         return sympy.Sum(self.term(), (self.dummy, 1, self.upper))
 
 
-def as_product(equation: Equation) -> Product:
-    """Read the right-hand side as a product, or refuse, naming what is not one."""
-    coefficient, operands = _flatten(equation.rhs, equation.text, transposed=False)
-    return Product(coefficient, tuple(operands))
+def as_product(equation: Equation) -> Product | None:
+    """The right-hand side as a product of arrays and numbers, or None when it is not one."""
+    flat = _flatten(equation.rhs, transposed=False)
+    return None if flat is None else Product(flat[0], tuple(flat[1]))
 
 
-def _flatten(node: Node, text: str, *, transposed: bool) -> tuple[Fraction, list[Operand]]:
+def _flatten(node: Node, *, transposed: bool) -> tuple[Fraction, list[Operand]] | None:
     match node:
         case Symbol(name=name):
             return Fraction(1), [Operand(name, transposed)]
         case Number(value=value):
             return value, []
         case Negate(operand=inner):
-            coefficient, operands = _flatten(inner, text, transposed=transposed)
-            return -coefficient, operands
+            flat = _flatten(inner, transposed=transposed)
+            return None if flat is None else (-flat[0], flat[1])
         case Transpose(operand=inner):
-            return _flatten(inner, text, transposed=not transposed)
+            return _flatten(inner, transposed=not transposed)
         case MatMul(left=left, right=right):
-            lc, lo = _flatten(left, text, transposed=transposed)
-            rc, ro = _flatten(right, text, transposed=transposed)
+            lf, rf = _flatten(left, transposed=transposed), _flatten(right, transposed=transposed)
+            if lf is None or rf is None:
+                return None
             # (A B)^T = B^T A^T: a transposed product runs backwards.
-            return lc * rc, (ro + lo if transposed else lo + ro)
-    raise NotDerivableError(
-        f'derivgen cannot derive {_construct(node)} yet, in "{source(node, text)}": {SUPPORTED}'
-    )
+            return lf[0] * rf[0], (rf[1] + lf[1] if transposed else lf[1] + rf[1])
+    return None
 
 
-def _construct(node: Node) -> str:
-    match node:
-        case Add(subtract=True):
-            return "a difference"
-        case Add():
-            return "a sum"
-        case Hadamard():
-            return "a Hadamard product"
-        case Elementwise(function=function):
-            return f"the elementwise function {function}"
-        case Reduction(function=function):
-            return f"{function}(...)"
-    return type(node).__name__
+def _arrays(product: Product, shapes: Shapes) -> list[tuple[Operand, Shape]]:
+    """Each operand with its shape as it enters the product (transposed where written so)."""
+    return [
+        (op, shapes[op.name].transposed() if op.transposed else shapes[op.name])
+        for op in product.operands
+    ]
+
+
+def inner_sizes(product: Product, shapes: Shapes) -> list[Dim]:
+    """The sizes summed over between consecutive arrays (1 where nothing is summed)."""
+    chain = [shape for _, shape in _arrays(product, shapes) if not shape.is_scalar]
+    return [chain[t].cols for t in range(len(chain) - 1)]
 
 
 def component(
     product: Product, shapes: Shapes, row: Index, col: Index, dummy: sympy.Symbol
 ) -> Component:
-    """The output entry at (row, col) as a sum over `dummy`, the inner index of the product."""
-    arrays: list[tuple[Operand, Shape]] = []
-    for operand in product.operands:
-        shape = shapes[operand.name]
-        arrays.append((operand, shape.transposed() if operand.transposed else shape))
+    """The output entry at (row, col) as a sum over `dummy`, the product's one inner index."""
+    arrays = _arrays(product, shapes)
     chain = [(op, shape) for op, shape in arrays if not shape.is_scalar]
-    inner = [chain[t][1].cols for t in range(len(chain) - 1)]
+    inner = inner_sizes(product, shapes)
     summed = [dim for dim in inner if dim != 1]
-    if len(summed) > 1:
-        names = " ".join(op.name + ("^T" if op.transposed else "") for op, _ in chain)
-        raise NotDerivableError(
-            f"derivgen cannot derive a product of three or more arrays ({names}) yet: "
-            "that takes the chain rule"
-        )
+    assert len(summed) <= 1, "the note's method takes one sum; longer products go elsewhere"
     boundaries: list[Index] = [row, *(1 if dim == 1 else dummy for dim in inner), col]
     if not chain:
         boundaries = [1, 1]

@@ -31,6 +31,19 @@ from derivgen.parse.tokens import Tokenizer
 FUNCTIONS = ELEMENTWISE_FUNCTIONS + REDUCTIONS
 """Names that are always applied with parentheses, never symbols."""
 
+UNSUPPORTED = {
+    "inv": "a matrix inverse",
+    "det": "a determinant",
+    "logdet": "a log-determinant",
+    "pinv": "a pseudo-inverse",
+    "norm": "a norm; write it as a product, such as x^T x",
+    "diag": "a diagonal matrix; write it as a Hadamard product",
+    "max": "a maximum",
+    "relu": "a function with a kink",
+    "softmax": "a function that mixes entries",
+}
+"""Names users reach for that derivgen does not derive yet, refused with what they are."""
+
 PRIMARY_STARTS = ("NAME", "NUMBER", "LPAREN")
 """Tokens that begin a primary: after an operand, one of these means juxtaposition (`W x`)."""
 
@@ -145,6 +158,10 @@ def _parse_primary(tokenizer: Tokenizer) -> Node:
         return _parse_call(tokenizer)
     if token.kind == "NAME":
         tokenizer.read()
+        if token.text in UNSUPPORTED and tokenizer.check("LPAREN"):
+            raise tokenizer.error(
+                f"derivgen cannot derive {token.text}(...) ({UNSUPPORTED[token.text]}) yet", token
+            )
         return Symbol(name=token.text, span=(token.start, token.end))
     if token.kind == "LPAREN":
         with tokenizer.nested():

@@ -126,6 +126,8 @@ class Tokenizer:
         match = _TOKEN.match(self.text, start)
         if match is None:
             char = self.text[start]
+            if char == "^" and self.text[start + 1 :].lstrip("{ ").startswith("-1"):
+                raise ParseError("derivgen cannot derive an inverse (^-1) yet", self.text, start)
             if char == "^":
                 raise ParseError("only ^T (transpose) may follow ^", self.text, start)
             raise ParseError(f"unexpected character {char!r}", self.text, start)

@@ -173,19 +173,25 @@ class LatexRenderer:
         """The problem as a sentence: the equation, the sizes and the derivative asked for."""
         derived = checked.derived
         shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
-        return self.environment.get_template("question.tex.j2").render(
-            equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
-            shapes=describe_all(shapes.symbols),
-            asked=partial(derived.of, derived.by),
-        ).strip()
+        return (
+            self.environment.get_template("question.tex.j2")
+            .render(
+                equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
+                shapes=describe_all(shapes.symbols),
+                asked=partial(derived.of, derived.by),
+            )
+            .strip()
+        )
 
     def answer(self, checked: Checked) -> str:
         """The final answer as one line of display maths (no delimiters), for a key to box."""
         derived = checked.derived
         general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
-        return self.environment.get_template("answer.tex.j2").render(
-            d=derived, entry=derived.entry, general=general
-        ).strip()
+        return (
+            self.environment.get_template("answer.tex.j2")
+            .render(d=derived, entry=derived.entry, general=general)
+            .strip()
+        )
 
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""

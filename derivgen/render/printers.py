@@ -12,6 +12,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from derivgen.model.matrices import Applied, EntrySum
+
 
 def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
     rows, cols = symbol.shape
@@ -20,6 +22,14 @@ def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
 
 def _is_entry(expr: sympy.Basic) -> bool:
     return isinstance(expr, sympy.Indexed | sympy.Symbol)
+
+
+def _join_terms(printed: list[str]) -> str:
+    """`a + b - c` from printed terms, folding a leading minus into the operator."""
+    out = printed[0]
+    for term in printed[1:]:
+        out += f" - {term[1:].lstrip()}" if term.startswith("-") else f" + {term}"
+    return out
 
 
 class NoteLatexPrinter(LatexPrinter):
@@ -58,6 +68,19 @@ class NoteLatexPrinter(LatexPrinter):
 
     def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+
+    def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
+        return _join_terms([self._print(a) for a in expr.args])
+
+    def _print_Applied(self, expr: Applied) -> str:
+        return rf"{self._print(sympy.Symbol(expr.function))}\left({self._print(expr.arg)}\right)"
+
+    def _print_EntrySum(self, expr: EntrySum) -> str:
+        return rf"\operatorname{{sum}}\left({self._print(expr.arg)}\right)"
+
+    def _print_sigma(self, expr: sympy.Function, exp: object = None) -> str:
+        power = f"^{{{self._print(exp)}}}" if exp is not None else ""
+        return rf"\sigma{power}\left({self._print(expr.args[0])}\right)"
 
 
 _SUBSCRIPTS = dict(
@@ -111,7 +134,13 @@ class TextPrinter(StrPrinter):
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
 
     def _print_MatMul(self, expr: sympy.MatMul) -> str:
-        return " ".join(self.parenthesize(a, precedence(expr)) for a in expr.args)
+        factors = list(expr.args)
+        sign = ""
+        if factors[0].is_Number and factors[0].is_negative:
+            sign, factors[0] = "-", -factors[0]
+            if factors[0] == 1:
+                factors = factors[1:]
+        return sign + " ".join(self.parenthesize(a, precedence(expr)) for a in factors)
 
     def _print_Identity(self, expr: sympy.Identity) -> str:
         return "I"
@@ -122,6 +151,25 @@ class TextPrinter(StrPrinter):
 
     def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
         return f"diag({self._print(expr.args[0])})"
+
+    def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
+        return _join_terms([self._print(a) for a in expr.args])
+
+    def _print_Applied(self, expr: Applied) -> str:
+        name = "σ" if expr.function == "sigma" else expr.function
+        return f"{name}({self._print(expr.arg)})"
+
+    def _print_sigma(self, expr: sympy.Function) -> str:
+        return f"σ({self._print(expr.args[0])})"
+
+    def _print_EntrySum(self, expr: EntrySum) -> str:
+        return f"sum({self._print(expr.arg)})"
+
+    def _print_HadamardProduct(self, expr: sympy.HadamardProduct) -> str:
+        return " ∘ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
+
+    def _print_Trace(self, expr: sympy.Trace) -> str:
+        return f"tr({self._print(expr.arg)})"
 
 
 class JsonPrinter(StrPrinter):
@@ -135,6 +183,14 @@ class JsonPrinter(StrPrinter):
 
     def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
         return f"OneMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+    def _print_Applied(self, expr: Applied) -> str:
+        return f"{expr.function}({self._print(expr.arg)})"
+
+    def _print_EntrySum(self, expr: EntrySum) -> str:
+        rows, cols = (self._print(d) for d in expr.arg.shape)
+        inner = self.parenthesize(expr.arg, PRECEDENCE["Mul"])
+        return f"OneMatrix(1, {rows})*{inner}*OneMatrix({cols}, 1)"
 
 
 def to_latex(expr: sympy.Basic) -> str:

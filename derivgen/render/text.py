@@ -14,10 +14,12 @@ from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
     ComponentStep,
+    DeltaStep,
     DifferentiateStep,
     Dots,
     ExpandStep,
     GeneralizeStep,
+    IndexDerivativeStep,
     IsolateStep,
     ShapesStep,
     Slice,
@@ -103,7 +105,7 @@ class TextRenderer:
             )
             how += (", scaled by " + listing(scalars) if scalars else "") + ":"
         else:
-            how = "It is a single product of scalars:"
+            how = "In terms of scalar entries:"
         return "\n\n".join(
             [
                 self._prose(
@@ -146,6 +148,30 @@ class TextRenderer:
                 self._formula(
                     f"{head} = ∂/∂{by}[{_terms(step.terms)}]", f"{pad} = {_terms(step.derivatives)}"
                 ),
+            ]
+        )
+
+    def _print_IndexDerivativeStep(self, step: IndexDerivativeStep) -> str:
+        return "\n\n".join(
+            [
+                self._prose(
+                    "Differentiate with the rules of ordinary calculus (sums, products, the "
+                    "chain rule). The derivative of one entry by another is 1 for the same "
+                    "entry and 0 for any other; the Kronecker delta (δₐ,ᵦ = 1 when a = b, "
+                    "else 0) writes that down:"
+                ),
+                self._formula(f"{_partial(step.of, step.by)} = {_t(step.derivative)}"),
+            ]
+        )
+
+    def _print_DeltaStep(self, step: DeltaStep) -> str:
+        return "\n\n".join(
+            [
+                self._prose(
+                    "Inside a sum, a Kronecker delta keeps only the term whose index "
+                    "matches, so the sums collapse:"
+                ),
+                self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}"),
             ]
         )
 

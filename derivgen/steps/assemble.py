@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivgen.errors import NotDerivableError
 from derivgen.model.indexing import indexed
 from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.steps.kinds import Dots, Term
+from derivgen.steps.recognize import recognize_matrix
 
 GRID_LIMIT = 4
 """A concrete axis up to this size is written out in full; a longer one is elided."""
@@ -94,65 +94,11 @@ def grid(arrangement: Arrangement, cell: Callable[[dict], Term]) -> tuple[tuple[
     return tuple(table)
 
 
-def _vector_as(name: str, shapes: Shapes, *, column: bool) -> sympy.MatrixExpr:
-    symbol = sympy.MatrixSymbol(name, shapes[name].rows, shapes[name].cols)
-    return symbol if shapes[name].is_column == column else symbol.T
-
-
 def recognize(formula: sympy.Expr, arrangement: Arrangement, shapes: Shapes) -> sympy.Basic:
-    """Name the matrix whose (row, col) entry is `formula`: W, W.T, Identity, DiagMatrix, …"""
+    """Name the matrix whose entry at (row_index, col_index) is `formula`."""
     row, col = arrangement.row_index, arrangement.col_index
-    scale: list[sympy.Expr] = []
-    indexed: list[sympy.Expr] = []
-    for factor in sympy.Mul.make_args(formula):
-        if factor.free_symbols & {row, col} - {None}:
-            indexed.append(factor)
-        else:
-            scale.append(factor)
-    deltas = [f for f in indexed if isinstance(f, sympy.KroneckerDelta)]
-    entries = [f for f in indexed if isinstance(f, sympy.Indexed)]
-    rows, cols = arrangement.rows, arrangement.cols
-    diagonal = [sympy.KroneckerDelta(row, col)] if row is not None and col is not None else None
-    named: sympy.Basic | None = None
-    if len(indexed) != len(deltas) + len(entries):
-        named = None
-    elif not indexed:
-        named = sympy.Integer(1) if (rows, cols) == (1, 1) else sympy.OneMatrix(rows, cols)
-    elif deltas == diagonal and not entries:
-        named = sympy.Identity(rows)
-    elif not deltas and len(entries) == 1:
-        named = _one_entry(entries[0], arrangement, shapes)
-    elif deltas == diagonal and len(entries) == 1:
-        (vector,) = entries
-        if len(vector.indices) == 1 and vector.indices[0] in (row, col):
-            named = sympy.DiagMatrix(_vector_as(str(vector.base.label), shapes, column=True))
-    if named is None:
-        raise NotDerivableError(f"derivgen cannot name the matrix with entries {formula} yet")
-    coefficient = sympy.Mul(*scale)
-    if coefficient == 1:
-        return named
-    return coefficient * named
-
-
-def _one_entry(item: sympy.Indexed, arrangement: Arrangement, shapes: Shapes) -> sympy.Basic | None:
-    row, col = arrangement.row_index, arrangement.col_index
-    name = str(item.base.label)
-    indices = tuple(item.indices)
-    if len(indices) == 2:
-        symbol = sympy.MatrixSymbol(name, shapes[name].rows, shapes[name].cols)
-        if indices == (row, col):
-            return symbol
-        if indices == (col, row):
-            return symbol.T
-        return None
-    (index,) = indices
-    if index == row:
-        column = _vector_as(name, shapes, column=True)
-        return column if arrangement.cols == 1 else column * sympy.OneMatrix(1, arrangement.cols)
-    if index == col:
-        as_row = _vector_as(name, shapes, column=False)
-        return as_row if arrangement.rows == 1 else sympy.OneMatrix(arrangement.rows, 1) * as_row
-    return None
+    sizes = {i: n for i, n in ((row, arrangement.rows), (col, arrangement.cols)) if i is not None}
+    return recognize_matrix(formula, row, col, sizes, shapes)
 
 
 def partial(

@@ -7,39 +7,27 @@ and the assembled Jacobian (or, for three or more axes, the array F and its comp
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import sympy
 
 from derivgen.errors import NotDerivableError
-from derivgen.model.indexing import indexed, position
+from derivgen.model.indexing import indexed
 from derivgen.model.matrices import matrix_symbol, to_matrix_expr
-from derivgen.model.products import Component, Product, as_product, component
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation
 from derivgen.steps.assemble import Arrangement, arrange, grid, partial, recognize
+from derivgen.steps.general import general_steps
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
-    ComponentStep,
-    DifferentiateStep,
-    Dots,
-    ExpandStep,
     GeneralizeStep,
-    IsolateStep,
-    Part,
     ShapesStep,
     Slice,
     Step,
-    Term,
-    ZeroStep,
 )
-from derivgen.steps.matching import Absent, Surviving, base_name, differentiate
-
-WRITTEN_TERMS_LIMIT = 6
-"""A concrete sum of at most this many terms is written out in full."""
+from derivgen.steps.note import note_product, note_steps
 
 
 @dataclass(frozen=True)
@@ -63,40 +51,14 @@ class Derived:
 
 def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_text: str) -> Derived:
     """Derive ∂target.of/∂target.by step by step, as the note would."""
-    product = as_product(equation)
-    of_shape, by_shape = shapes[target.of], shapes[target.by]
-    of_entry = indexed(target.of, of_shape, target.of_indices)
-    by_entry = indexed(target.by, by_shape, target.by_indices)
-    comp = component(product, shapes, *position(of_shape, target.of_indices), target.dummy)
-
-    steps: list[Step] = [_shapes_step(equation, shapes), _component_step(of_entry, comp)]
-    outcome = differentiate(comp, by_entry)
-    if isinstance(outcome, Absent):
-        if comp.dummy is not None:
-            steps.append(
-                ExpandStep(
-                    lhs=of_entry, terms=_written_terms(comp, None)[0], focus=None, target=by_entry
-                )
-            )
-        steps.append(
-            ZeroStep(
-                of=of_entry,
-                by=by_entry,
-                pattern=outcome.pattern,
-                conflicts=outcome.conflicts,
-                example=outcome.example,
-            )
-        )
-        example = differentiate(comp, outcome.example)
-        assert isinstance(example, Surviving), "an example entry always appears"
-        steps += _surviving_steps(comp, of_entry, outcome.example, example, expand=False)
-        entry = sympy.Integer(0)
+    product = note_product(equation, shapes, target)
+    if product is not None:
+        middle, entry, general = note_steps(product, shapes, target)
     else:
-        steps += _surviving_steps(comp, of_entry, by_entry, outcome, expand=True)
-        entry = outcome.result
-
-    general_step, general = _generalize(product, shapes, target)
-    steps.append(general_step)
+        middle, entry, general = general_steps(equation, shapes, target)
+    steps: list[Step] = [_shapes_step(equation, shapes), *middle]
+    steps.append(_generalize(general, shapes, target))
+    of_shape, by_shape = shapes[target.of], shapes[target.by]
     arrangement = None
     matrix = None
     if len(of_shape.axes) + len(by_shape.axes) <= 2:
@@ -109,8 +71,12 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
         equation=equation.text.strip(),
         target=target_text.strip(),
         shapes=shapes,
-        of=of_entry if target.of_given else matrix_symbol(target.of, shapes),
-        by=by_entry if target.by_given else matrix_symbol(target.by, shapes),
+        of=indexed(target.of, of_shape, target.of_indices)
+        if target.of_given
+        else matrix_symbol(target.of, shapes),
+        by=indexed(target.by, by_shape, target.by_indices)
+        if target.by_given
+        else matrix_symbol(target.by, shapes),
         of_names=target.of_names,
         by_names=target.by_names,
         steps=tuple(steps),
@@ -121,72 +87,30 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
     )
 
 
+def _generalize(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> GeneralizeStep:
+    """The general entry for all index values, and where its Kronecker deltas make it zero."""
+    of_shape, by_shape = shapes[target.of], shapes[target.by]
+    conditions, nonzero = _conditions(general, target)
+    substitution = {replaced: kept for kept, replaced in conditions}
+    by_entry = indexed(target.by, by_shape, target.by_names)
+    ranges = (
+        *zip(target.of_names, of_shape.axes, strict=True),
+        *zip(target.by_names, by_shape.axes, strict=True),
+    )
+    return GeneralizeStep(
+        of=indexed(target.of, of_shape, target.of_names),
+        by=by_entry,
+        result=general,
+        ranges=ranges,
+        conditions=conditions,
+        nonzero_by=by_entry.xreplace(substitution) if conditions else None,
+        nonzero=nonzero if conditions else None,
+    )
+
+
 def _shapes_step(equation: Equation, shapes: Shapes) -> ShapesStep:
     symbols = tuple(sympy.MatrixSymbol(n, shapes[n].rows, shapes[n].cols) for n in shapes)
     return ShapesStep(output=symbols[0], rhs=to_matrix_expr(equation.rhs, shapes), symbols=symbols)
-
-
-def _component_step(of_entry: sympy.Expr, comp: Component) -> ComponentStep:
-    parts: list[Part] = []
-    if comp.dummy is not None:
-        for factor in comp.factors:
-            indices = tuple(factor.indices) if isinstance(factor, sympy.Indexed) else ()
-            name = base_name(factor)
-            if not indices:
-                parts.append(Part(name=name, axis="scalar"))
-            elif len(indices) == 1:
-                parts.append(Part(name=name, axis="vector"))
-            elif indices[1] == comp.dummy:
-                parts.append(Part(name=name, axis="row", index=indices[0]))
-            else:
-                parts.append(Part(name=name, axis="column", index=indices[1]))
-    return ComponentStep(lhs=of_entry, rhs=comp.expression(), parts=tuple(parts))
-
-
-def _written_terms(
-    comp: Component, focus: sympy.Expr | None
-) -> tuple[tuple[Term, ...], int | None]:
-    """The sum written out: every term when short and concrete, else 1, 2, …, focus, …, n."""
-    upper = comp.upper
-    if isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT:
-        values: list[sympy.Expr | Dots] = [sympy.Integer(v) for v in range(1, upper + 1)]
-    else:
-        anchors = [sympy.Integer(1), sympy.Integer(2)]
-        if focus is not None and focus not in (*anchors, sympy.sympify(upper)):
-            anchors.append(focus)
-        anchors.append(sympy.sympify(upper))
-        values = [anchors[0]]
-        for previous, value in itertools.pairwise(anchors):
-            if not (previous.is_Integer and value.is_Integer and value == previous + 1):
-                values.append(Dots.LOW)
-            values.append(value)
-    terms = tuple(v if isinstance(v, Dots) else comp.term(v) for v in values)
-    focus_at = values.index(focus) if focus is not None and focus in values else None
-    return terms, focus_at
-
-
-def _surviving_steps(
-    comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr, outcome: Surviving, *, expand: bool
-) -> list[Step]:
-    steps: list[Step] = []
-    if comp.dummy is not None:
-        terms, focus = _written_terms(comp, outcome.value)
-        if expand:
-            steps.append(ExpandStep(lhs=of_entry, terms=terms, focus=focus, target=by_entry))
-    else:
-        terms, focus = (comp.term(),), 0
-    derivatives = tuple(
-        t
-        if isinstance(t, Dots)
-        else sympy.Derivative(t, by_entry, evaluate=False)
-        if n == focus
-        else sympy.Integer(0)
-        for n, t in enumerate(terms)
-    )
-    surviving = sympy.Derivative(outcome.term, by_entry, evaluate=False)
-    steps.append(DifferentiateStep(of=of_entry, by=by_entry, terms=terms, derivatives=derivatives))
-    steps.append(IsolateStep(of=of_entry, by=by_entry, surviving=surviving, result=outcome.result))
-    return steps
 
 
 def _conditions(
@@ -203,34 +127,6 @@ def _conditions(
             rest.append(factor)
     substitution = {replaced: kept for kept, replaced in pairs}
     return tuple(pairs), sympy.Mul(*rest).xreplace(substitution)
-
-
-def _generalize(
-    product: Product, shapes: Shapes, target: ResolvedTarget
-) -> tuple[GeneralizeStep, sympy.Expr]:
-    """The same derivation with every index a name: the general entry and where it is non-zero."""
-    of_shape, by_shape = shapes[target.of], shapes[target.by]
-    comp = component(product, shapes, *position(of_shape, target.of_names), target.dummy)
-    of_entry = indexed(target.of, of_shape, target.of_names)
-    by_entry = indexed(target.by, by_shape, target.by_names)
-    outcome = differentiate(comp, by_entry)
-    assert isinstance(outcome, Surviving), "symbolic indices never conflict"
-    conditions, nonzero = _conditions(outcome.result, target)
-    substitution = {replaced: kept for kept, replaced in conditions}
-    ranges = (
-        *zip(target.of_names, of_shape.axes, strict=True),
-        *zip(target.by_names, by_shape.axes, strict=True),
-    )
-    step = GeneralizeStep(
-        of=of_entry,
-        by=by_entry,
-        result=outcome.result,
-        ranges=ranges,
-        conditions=conditions,
-        nonzero_by=by_entry.xreplace(substitution) if conditions else None,
-        nonzero=nonzero if conditions else None,
-    )
-    return step, outcome.result
 
 
 def _assemble_step(

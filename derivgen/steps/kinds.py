@@ -185,3 +185,24 @@ class ArrayStep(Step):
     """F's index tuple with the conditions applied: G_{i,j} = F_{compact_source}."""
     compact: sympy.Expr
     slice: Slice | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexDerivativeStep(Step):
+    """L = Σ_k (…)²  ->  ∂L/∂W_{j,m} = 2 Σ_k (…) Σ_l δ_{k,j} δ_{l,m} x_l: the ordinary rules."""
+
+    kind: ClassVar[str] = "index_derivative"
+    of: sympy.Expr
+    by: sympy.Expr
+    component: sympy.Expr
+    derivative: sympy.Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeltaStep(Step):
+    """Σ_k δ_{k,j} f(k)  ->  f(j): each Kronecker delta picks one term of its sum."""
+
+    kind: ClassVar[str] = "deltas"
+    of: sympy.Expr
+    by: sympy.Expr
+    result: sympy.Expr

@@ -1,0 +1,88 @@
+"""Summing out Kronecker deltas: Σ_k δ_{k,j} f(k) = f(j), the step the math.SE answer takes.
+
+Only sums are touched: a delta between two free indices stays (it says where the result is
+non-zero). Every index lies in its sum's range, because shapes were unified first.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+
+def _delta_on(term: sympy.Expr, index: sympy.Symbol) -> sympy.KroneckerDelta | None:
+    for factor in sympy.Mul.make_args(term):
+        if isinstance(factor, sympy.KroneckerDelta) and index in factor.args:
+            a, b = factor.args
+            if a != b:
+                return factor
+    return None
+
+
+INNER_NAMES = "klmnpqrstuvabcdefgh"
+"""Names for summed indices once deltas are gone, outermost sum first."""
+
+
+def collapse(expr: sympy.Expr) -> sympy.Expr:
+    """`expr` with every summed Kronecker delta summed out, common factors pulled out again.
+
+    Sums are renamed canonically first, so that `Σ_l W_{i,l} x_l + Σ_m W_{i,m} x_m` is seen
+    as twice one sum.
+    """
+    return sympy.factor_terms(canonical_sums(_collapse(expr)))
+
+
+def canonical_sums(expr: sympy.Expr) -> sympy.Expr:
+    """Rename every summed index by nesting depth, from names the expression leaves free."""
+    names = [sympy.Symbol(n) for n in INNER_NAMES if sympy.Symbol(n) not in expr.free_symbols]
+
+    def rename(node: sympy.Expr, depth: int) -> sympy.Expr:
+        if isinstance(node, sympy.Sum):
+            body = node.function
+            limits = []
+            for index, lower, upper in node.limits:
+                fresh = sympy.Dummy()  # no capture while inner sums still use the name
+                body = body.xreplace({index: fresh})
+                limits.append((fresh, lower, upper))
+            body = rename(body, depth + len(limits))
+            renamed = []
+            for offset, (fresh, lower, upper) in enumerate(reversed(limits)):
+                name = names[depth + offset]
+                body = body.xreplace({fresh: name})
+                renamed.append((name, lower, upper))
+            return sympy.Sum(body, *reversed(renamed))
+        if node.args and not isinstance(node, sympy.Indexed | sympy.KroneckerDelta):
+            return node.func(*(rename(a, depth) for a in node.args))
+        return node
+
+    return rename(expr, 0)
+
+
+def _collapse(expr: sympy.Expr) -> sympy.Expr:
+    if isinstance(expr, sympy.Sum):
+        body = _collapse(expr.function)
+        for limit in expr.limits:  # sympy lists the innermost sum first
+            body = _sum_out(body, limit)
+        return body
+    if expr.args and not isinstance(expr, sympy.Indexed | sympy.KroneckerDelta):
+        return expr.func(*(_collapse(a) for a in expr.args))
+    return expr
+
+
+def _sum_out(body: sympy.Expr, limit: tuple) -> sympy.Expr:
+    """Σ over one index: a delta on it picks one term; factors free of it move outside."""
+    index, lower, upper = limit
+    terms = []
+    for term in sympy.Add.make_args(sympy.expand_mul(body, deep=False)):
+        delta = _delta_on(term, index)
+        if delta is not None:
+            other = delta.args[1] if delta.args[0] == index else delta.args[0]
+            reduced = sympy.Mul(*(f for f in sympy.Mul.make_args(term) if f is not delta))
+            terms.append(reduced.xreplace({index: other}))
+            continue
+        outside = [f for f in sympy.Mul.make_args(term) if index not in f.free_symbols]
+        inside = [f for f in sympy.Mul.make_args(term) if index in f.free_symbols]
+        if inside:
+            terms.append(sympy.Mul(*outside) * sympy.Sum(sympy.Mul(*inside), limit))
+        else:
+            terms.append(term * (upper - lower + 1))
+    return sympy.Add(*terms)

@@ -1,0 +1,66 @@
+"""The engine for any expression of the grammar, by index notation (the math.SE answer's way).
+
+One component is written with explicit sums; the ordinary rules of calculus differentiate it,
+with ∂W_{k,l}/∂W_{j,m} = δ_{k,j} δ_{l,m}; the deltas are summed out; the general entry is
+assembled and named as the note does, or as the array F with its compact form G.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+
+from derivgen.model.components import IndexSupply, component_of
+from derivgen.model.indexing import indexed, position
+from derivgen.model.shapes import Shapes
+from derivgen.model.target import INDEX_NAMES, ResolvedTarget
+from derivgen.parse.ast import Equation
+from derivgen.steps.deltas import collapse
+from derivgen.steps.kinds import ComponentStep, DeltaStep, IndexDerivativeStep, Step
+
+
+def _supply(target: ResolvedTarget, shapes: Shapes) -> IndexSupply:
+    taken = {
+        str(s) for s in (*target.of_names, *target.by_names, *target.of_indices, *target.by_indices)
+    }
+    taken |= set(shapes) | {str(s) for s in shapes.size_symbols()}
+    names = (
+        n
+        for n in itertools.chain(INDEX_NAMES, (f"k{n}" for n in itertools.count(1)))
+        if n not in taken
+    )
+    return IndexSupply(sympy.Symbol(n) for n in names)
+
+
+def differentiate_component(
+    equation: Equation, shapes: Shapes, target: ResolvedTarget, of_indices: tuple, by_indices: tuple
+) -> tuple[list[Step], sympy.Expr]:
+    """Component, its raw derivative, and the deltas summed out; returns the steps and result."""
+    of_shape, by_shape = shapes[target.of], shapes[target.by]
+    of_entry = indexed(target.of, of_shape, of_indices)
+    by_entry = indexed(target.by, by_shape, by_indices)
+    row, col = position(of_shape, of_indices)
+    expression = component_of(equation.rhs, shapes, row, col, _supply(target, shapes))
+    raw = sympy.diff(expression, by_entry)
+    result = collapse(raw)
+    steps: list[Step] = [
+        ComponentStep(lhs=of_entry, rhs=expression, parts=()),
+        IndexDerivativeStep(of=of_entry, by=by_entry, component=expression, derivative=raw),
+    ]
+    if result != raw:
+        steps.append(DeltaStep(of=of_entry, by=by_entry, result=result))
+    return steps, result
+
+
+def general_steps(
+    equation: Equation, shapes: Shapes, target: ResolvedTarget
+) -> tuple[list[Step], sympy.Expr, sympy.Expr]:
+    """Index-notation steps for the requested entry; returns them, the entry, the general."""
+    steps, entry = differentiate_component(
+        equation, shapes, target, target.of_indices, target.by_indices
+    )
+    if target.of_indices == target.of_names and target.by_indices == target.by_names:
+        return steps, entry, entry
+    _, general = differentiate_component(equation, shapes, target, target.of_names, target.by_names)
+    return steps, entry, general

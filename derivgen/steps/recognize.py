@@ -1,0 +1,216 @@
+"""From an entry formula back to a matrix expression, in the forms a textbook prints.
+
+`W_{i,j}` is W; `Σ_k V_{i,k} W_{k,j}` is V W; `z_i δ_{i,j}` is diag(z); `x_i x_j` is x xᵀ;
+`σ(u_i)(1 − σ(u_i)) W_{i,j}` is diag(σ(W x) ∘ (1 − σ(W x))) W; and a sum whose terms share
+a factor is factored, as The Matrix Cookbook writes `(A + Aᵀ) x`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy
+
+from derivgen.errors import NotDerivableError
+from derivgen.model.functions import ELEMENTWISE
+from derivgen.model.matrices import Applied
+from derivgen.model.shapes import Dim, Shapes
+
+_NAMES = {function: name for name, function in ELEMENTWISE.items()}
+
+
+class _UnnamedError(Exception):
+    """No textbook name for this piece; recognition gives up on the whole formula."""
+
+
+class _Recognizer:
+    def __init__(self, shapes: Shapes, sizes: Mapping[sympy.Symbol, Dim]) -> None:
+        self.shapes = shapes
+        self.sizes = dict(sizes)
+
+    def size(self, index: sympy.Symbol | None) -> Dim:
+        return 1 if index is None else self.sizes[index]
+
+    def matrix(
+        self, expr: sympy.Expr, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic:
+        """The matrix (rows indexed by `row`, columns by `col`) whose entries are `expr`."""
+        free = expr.free_symbols & {row, col}
+        if not free and not expr.has(sympy.Indexed):
+            if row is None and col is None:
+                return expr
+            return expr * sympy.OneMatrix(self.size(row), self.size(col))
+        if isinstance(expr, sympy.Add):
+            parts = [self.matrix(term, row, col) for term in expr.args]
+            if all(not isinstance(p, sympy.MatrixExpr) for p in parts):
+                return sympy.Add(*parts)
+            if any(not isinstance(p, sympy.MatrixExpr) for p in parts):
+                raise _UnnamedError
+            return _factor(sympy.MatAdd(*parts))
+        if isinstance(expr, sympy.Mul):
+            return self._product(expr, row, col)
+        if isinstance(expr, sympy.Sum):
+            return self._sum(expr, row, col)
+        if isinstance(expr, sympy.Indexed):
+            return self._entry(expr, row, col)
+        if isinstance(expr, sympy.KroneckerDelta) and set(expr.args) == {row, col}:
+            return sympy.Identity(self.size(row))
+        if isinstance(expr, sympy.Pow) and expr.exp.is_Integer:
+            return sympy.HadamardPower(self.matrix(expr.base, row, col), expr.exp)
+        if type(expr) in _NAMES and len(expr.args) == 1:
+            inner = self.matrix(expr.args[0], row, col)
+            if not isinstance(inner, sympy.MatrixExpr):
+                raise _UnnamedError
+            return Applied(_NAMES[type(expr)], inner)
+        raise _UnnamedError
+
+    def _entry(
+        self, item: sympy.Indexed, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic:
+        name = str(item.base.label)
+        shape = self.shapes[name]
+        symbol = sympy.MatrixSymbol(name, shape.rows, shape.cols)
+        indices = tuple(item.indices)
+        if len(indices) == 2:
+            if indices == (row, col):
+                return symbol
+            if indices == (col, row):
+                return symbol.T
+            raise _UnnamedError
+        (index,) = indices
+        column = symbol if shape.is_column else symbol.T
+        if index == row:
+            return column if col is None else column * sympy.OneMatrix(1, self.size(col))
+        if index == col:
+            return column.T if row is None else sympy.OneMatrix(self.size(row), 1) * column.T
+        raise _UnnamedError
+
+    def _product(
+        self, expr: sympy.Mul, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic:
+        coefficient, down, across, both = [], [], [], []
+        diagonal = False
+        for factor in expr.args:
+            uses = factor.free_symbols & {row, col} - {None}
+            if not uses:
+                if factor.has(sympy.Indexed):
+                    raise _UnnamedError  # a scalar such as aᵀx as a factor: not named yet
+                coefficient.append(factor)
+            elif isinstance(factor, sympy.KroneckerDelta) and set(factor.args) == {row, col}:
+                diagonal = True
+            elif uses == {row}:
+                down.append(self.matrix(factor, row, None))
+            elif uses == {col}:
+                across.append(self.matrix(factor, None, col))
+            else:
+                both.append(self.matrix(factor, row, col))
+        named = self._arrange(
+            _hadamard(down), _hadamard(across), both, diagonal=diagonal, row=row, col=col
+        )
+        scale = sympy.Mul(*coefficient)
+        return named if scale == 1 else scale * named
+
+    def _arrange(
+        self,
+        u: sympy.Basic | None,
+        v: sympy.Basic | None,
+        both: list[sympy.Basic],
+        *,
+        diagonal: bool,
+        row: sympy.Symbol | None,
+        col: sympy.Symbol | None,
+    ) -> sympy.Basic:
+        """Column factors u, row factors v, matrices and a δ_{row,col}, as one matrix."""
+        if both:
+            if diagonal:
+                raise _UnnamedError
+            named = _hadamard(both)
+            named = named if u is None else sympy.DiagMatrix(u) * named
+            return named if v is None else named * sympy.DiagMatrix(v.T)
+        if diagonal:
+            if u is not None and v is not None:
+                return sympy.DiagMatrix(sympy.HadamardProduct(u, v.T))
+            if u is not None or v is not None:
+                return sympy.DiagMatrix(u if u is not None else v.T)
+            return sympy.Identity(self.size(row))
+        if u is not None and v is not None:
+            return u * v
+        if u is not None:
+            return u if col is None else u * sympy.OneMatrix(1, self.size(col))
+        if v is not None:
+            return v if row is None else sympy.OneMatrix(self.size(row), 1) * v
+        raise _UnnamedError
+
+    def _sum(
+        self, expr: sympy.Sum, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic:
+        *inner_limits, (index, lower, upper) = expr.limits
+        body = sympy.Sum(expr.function, *inner_limits) if inner_limits else expr.function
+        if lower != 1:
+            raise _UnnamedError
+        if isinstance(body, sympy.Add):
+            return self.matrix(
+                sympy.Add(*(sympy.Sum(t, (index, lower, upper)) for t in body.args)), row, col
+            )
+        self.sizes[index] = upper
+        factors = sympy.Mul.make_args(body)
+        outside = [f for f in factors if index not in f.free_symbols]
+        if outside:
+            inside = sympy.Mul(*(f for f in factors if index in f.free_symbols))
+            return self.matrix(
+                sympy.Mul(*outside) * sympy.Sum(inside, (index, lower, upper)), row, col
+            )
+        left = [f for f in factors if row is not None and row in f.free_symbols]
+        right = [f for f in factors if col is not None and col in f.free_symbols]
+        if set(left) & set(right):
+            raise _UnnamedError
+        middle = [f for f in factors if f not in left and f not in right]
+        weights = self.matrix(sympy.Mul(*middle), index, None) if middle else None
+        a = self.matrix(sympy.Mul(*left), row, index) if left else None
+        b = self.matrix(sympy.Mul(*right), index, col) if right else None
+        if a is not None and b is not None:
+            return a * sympy.DiagMatrix(weights) * b if weights is not None else a * b
+        ones = sympy.OneMatrix(upper, 1)
+        if a is not None:
+            return a * (weights if weights is not None else ones)
+        if b is not None:
+            return (weights if weights is not None else ones).T * b
+        return ones.T * weights
+
+
+def _hadamard(parts: list[sympy.Basic]) -> sympy.Basic | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else sympy.HadamardProduct(*parts)
+
+
+def _factor(expr: sympy.Basic) -> sympy.Basic:
+    """`A x + Aᵀ x` -> `(A + Aᵀ) x`; `x aᵀ + x bᵀ` -> `x (aᵀ + bᵀ)`: a shared end factor."""
+    if not isinstance(expr, sympy.MatAdd):
+        return expr
+    terms = [t.args if isinstance(t, sympy.MatMul) else (t,) for t in expr.args]
+    if any(len(t) < 2 or not t[-1].is_Matrix for t in terms):
+        return expr
+    if len({t[-1] for t in terms}) == 1:
+        heads = [sympy.MatMul(*t[:-1]) if len(t) > 2 else t[0] for t in terms]
+        return sympy.MatMul(sympy.MatAdd(*heads), terms[0][-1])
+    if len({t[0] for t in terms}) == 1 and all(t[0].is_Matrix for t in terms):
+        tails = [sympy.MatMul(*t[1:]) if len(t) > 2 else t[1] for t in terms]
+        return sympy.MatMul(terms[0][0], sympy.MatAdd(*tails))
+    return expr
+
+
+def recognize_matrix(
+    formula: sympy.Expr,
+    row: sympy.Symbol | None,
+    col: sympy.Symbol | None,
+    sizes: Mapping[sympy.Symbol, Dim],
+    shapes: Shapes,
+) -> sympy.Basic:
+    """Name the matrix whose (row, col) entry is `formula`, or refuse in one line."""
+    try:
+        return _Recognizer(shapes, sizes).matrix(formula, row, col)
+    except _UnnamedError:
+        raise NotDerivableError(
+            f"derivgen cannot yet name the matrix whose entries are {formula}"
+        ) from None
