@@ -24,6 +24,16 @@ def _is_entry(expr: sympy.Basic) -> bool:
     return isinstance(expr, sympy.Indexed | sympy.Symbol)
 
 
+def _terms_in_reading_order(expr: sympy.Add) -> sympy.Add:
+    """Negative terms last: `W x - t`, as a textbook writes it, not sympy's `-t + W x`."""
+    return sympy.Add(*_negatives_last(expr.args), evaluate=False)
+
+
+def _negatives_last(terms: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
+    """`W x - t`, as a textbook writes it, rather than sympy's canonical `-t + W x`."""
+    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+
+
 def _join_terms(printed: list[str]) -> str:
     """`a + b - c` from printed terms, folding a leading minus into the operator."""
     out = printed[0]
@@ -37,6 +47,9 @@ class NoteLatexPrinter(LatexPrinter):
 
     def __init__(self) -> None:
         super().__init__({"order": "none"})
+
+    def _print_Add(self, expr: sympy.Add, order: object = None) -> str:
+        return super()._print_Add(_terms_in_reading_order(expr), order="none")
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         name = self._print(expr.base.label)
@@ -70,7 +83,7 @@ class NoteLatexPrinter(LatexPrinter):
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in expr.args])
+        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         return rf"{self._print(sympy.Symbol(expr.function))}\left({self._print(expr.arg)}\right)"
@@ -107,6 +120,9 @@ class TextPrinter(StrPrinter):
         name = self._print(expr.base.label)
         return name + ",".join(subscript(self._print(i)) for i in expr.indices)
 
+    def _print_Add(self, expr: sympy.Add, order: object = None) -> str:
+        return super()._print_Add(_terms_in_reading_order(expr), order="none")
+
     def _print_Mul(self, expr: sympy.Mul) -> str:
         factors = list(expr.args)
         sign = ""
@@ -125,6 +141,8 @@ class TextPrinter(StrPrinter):
     def _print_Sum(self, expr: sympy.Sum) -> str:
         ((index, lower, upper),) = expr.limits
         body = self._print(expr.function)
+        if isinstance(expr.function, sympy.Add):
+            body = f"({body})"
         return f"Σ({self._print(index)}={self._print(lower)}…{self._print(upper)}) {body}"
 
     def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
@@ -153,7 +171,7 @@ class TextPrinter(StrPrinter):
         return f"diag({self._print(expr.args[0])})"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in expr.args])
+        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         name = "σ" if expr.function == "sigma" else expr.function
@@ -183,6 +201,9 @@ class JsonPrinter(StrPrinter):
 
     def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
         return f"OneMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+    def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
+        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         return f"{expr.function}({self._print(expr.arg)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Iterable, Sequence
 
@@ -59,6 +60,26 @@ def _sliced(symbol: sympy.Basic, indices: Sequence[sympy.Symbol | None]) -> str:
     return f"{_t(symbol)}[{','.join(':' if i is None else _t(i) for i in indices)}]"
 
 
+def _wrap(line: str, width: int) -> list[str]:
+    """A long formula broken before its outermost + and - signs, aligned after its `=`."""
+    if len(line) <= width:
+        return [line]
+    equals = line.find(" = ")
+    indent = " " * (equals + 1) if 0 <= equals < width // 2 else ""
+    breaks, depth = [], 0
+    for at, char in enumerate(line):
+        depth += (char in "([") - (char in ")]")
+        if depth == 0 and at > equals + 3 and line.startswith((" + ", " - "), at):
+            breaks.append(at)
+    pieces, start = [], 0
+    for previous, cut in itertools.pairwise([*breaks, len(line)]):
+        if len(indent if pieces else "") + cut - start > width and previous > start:
+            pieces.append(line[start:previous])
+            start = previous + 1
+    pieces.append(line[start:])
+    return [pieces[0], *(indent + p for p in pieces[1:])]
+
+
 class TextRenderer:
     """Renders a checked derivation for a terminal: prose wrapped, formulas on their own lines."""
 
@@ -69,7 +90,8 @@ class TextRenderer:
         return textwrap.fill(text, self.width)
 
     def _formula(self, *lines: str) -> str:
-        return "\n".join((_INDENT + line).rstrip() for line in lines)
+        wrapped = [piece for line in lines for piece in _wrap(line, self.width - len(_INDENT))]
+        return "\n".join((_INDENT + line).rstrip() for line in wrapped)
 
     def step(self, step: Step) -> str:
         method = getattr(self, f"_print_{type(step).__name__}", None)
@@ -249,28 +271,24 @@ class TextRenderer:
 
     def _print_AssembleStep(self, step: AssembleStep) -> str:
         head = f"{_partial(step.of, step.by)} = "
-        room = self.width - len(_INDENT) - len(head) - len(f" = {_t(step.result)}")
-        partials, entries = self._matrix(step.partials, room), self._matrix(step.entries, room)
-        middle = len(entries) // 2
-        block = [
-            (head if n == len(partials) // 2 else " " * len(head)) + line
-            for n, line in enumerate(partials)
-        ]
-        block.append("")
-        block += [
-            (" " * (len(head) - 2) + "= " if n == middle else " " * len(head))
-            + line
-            + (f" = {_t(step.result)}" if n == middle else "")
-            for n, line in enumerate(entries)
-        ]
-        return "\n\n".join(
-            [
-                self._prose(
-                    f"Assembling all the partials into a matrix, {self._arrangement(step)}:"
-                ),
-                self._formula(*block),
-            ]
-        )
+        tail = f" = {_t(step.result)}"
+        room = self.width - len(_INDENT) - len(head) - len(tail)
+        partials = self._matrix(step.partials, room)
+        block = self._beside(head, partials, "" if step.entries is not None else tail)
+        if step.entries is not None:
+            block += ["", *self._beside(" " * (len(head) - 2) + "= ",
+                                        self._matrix(step.entries, room), tail)]
+        return "\n\n".join([
+            self._prose(f"Assembling all the partials into a matrix, {self._arrangement(step)}:"),
+            self._formula(*block),
+        ])
+
+    @staticmethod
+    def _beside(head: str, lines: list[str], tail: str) -> list[str]:
+        """`head` before and `tail` after the middle line of a bracketed matrix."""
+        middle = len(lines) // 2
+        return [(head if n == middle else " " * len(head)) + line + (tail if n == middle else "")
+                for n, line in enumerate(lines)]
 
     def _print_ArrayStep(self, step: ArrayStep) -> str:
         axes = len(step.indices)

@@ -108,6 +108,12 @@ def _generalize(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> 
     )
 
 
+def _short(formula: sympy.Expr) -> bool:
+    """An entry formula short enough to write in every cell of a matrix: no sums, no functions."""
+    functions = formula.atoms(sympy.Function) - formula.atoms(sympy.KroneckerDelta)
+    return not formula.has(sympy.Sum) and not functions
+
+
 def _shapes_step(equation: Equation, shapes: Shapes) -> ShapesStep:
     symbols = tuple(sympy.MatrixSymbol(n, shapes[n].rows, shapes[n].cols) for n in shapes)
     return ShapesStep(output=symbols[0], rhs=to_matrix_expr(equation.rhs, shapes), symbols=symbols)
@@ -149,7 +155,7 @@ def _assemble_step(
         of=matrix_symbol(target.of, shapes),
         by=matrix_symbol(target.by, shapes),
         partials=grid(arrangement, cell),
-        entries=grid(arrangement, general.xreplace),
+        entries=grid(arrangement, general.xreplace) if _short(general) else None,
         result=matrix,
         row_index=arrangement.row_index,
         col_index=arrangement.col_index,

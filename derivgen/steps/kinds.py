@@ -66,6 +66,7 @@ class ComponentStep(Step):
     lhs: sympy.Expr
     rhs: sympy.Expr
     parts: tuple[Part, ...]
+    """The factors as slices (`row 3 of W`), when the component is one dot product."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,7 +147,8 @@ class AssembleStep(Step):
     of: sympy.MatrixSymbol
     by: sympy.MatrixSymbol
     partials: tuple[tuple[Term, ...], ...]
-    entries: tuple[tuple[Term, ...], ...]
+    entries: tuple[tuple[Term, ...], ...] | None
+    """The grid of entry values; None when each is a long formula (sums, functions)."""
     result: sympy.Basic
     row_index: sympy.Symbol | None
     col_index: sympy.Symbol | None
