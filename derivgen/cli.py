@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from derivgen.api import derive
-from derivgen.documents import write_atomically
+from derivgen.documents import build_worksheets, write_atomically
 from derivgen.errors import DerivgenError
 
 OUTPUT_DIR = Path("output")
@@ -45,7 +45,37 @@ def _arguments() -> argparse.ArgumentParser:
         type=Path,
         help="write here instead of standard output (for pdf: instead of output/<name>.pdf)",
     )
+    _add_worksheet_command(commands)
     return parser
+
+
+def _add_worksheet_command(commands: argparse._SubParsersAction) -> None:
+    sheet = commands.add_parser(
+        "worksheet", help="build a worksheet and its solution key from a problem-set file"
+    )
+    sheet.add_argument("spec", type=Path, help="the problem set, such as examples/hw.toml")
+    sheet.add_argument("--variants", type=int, default=1, metavar="N", help="variants (1)")
+    sheet.add_argument("--seed", default="0", metavar="S", help="seed of the draws (0)")
+    sheet.add_argument(
+        "-o", "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where (output/)"
+    )
+    sheet.add_argument("--templates", type=Path, metavar="DIR", help="a course's own templates")
+    sheet.add_argument("--jobs", type=int, metavar="N", help="worker processes (one per core)")
+
+
+def _worksheet(options: argparse.Namespace) -> None:
+    written = build_worksheets(
+        options.spec,
+        derive=derive,
+        variants=options.variants,
+        seed=options.seed,
+        output=options.output,
+        templates=options.templates,
+        jobs=options.jobs,
+        progress=True,
+    )
+    for path in written:
+        print(path)
 
 
 def _default_pdf_name(equation: str, target: str) -> Path:
@@ -54,6 +84,9 @@ def _default_pdf_name(equation: str, target: str) -> Path:
 
 
 def _run(options: argparse.Namespace) -> None:
+    if options.command == "worksheet":
+        _worksheet(options)
+        return
     derivation = derive(options.equation, options.target, options.shape)
     if options.format == "pdf":
         destination = options.output or _default_pdf_name(options.equation, options.target)

@@ -1,20 +1,13 @@
-"""A derivation's LaTeX fragments as one standalone article, and that article as a PDF.
-
-The preamble needs only Debian's texlive-latex-base, -recommended and -extra plus lmodern.
-"""
+"""A derivation's LaTeX fragments as one standalone article, and that article as a PDF."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pylatex import Command, Document, Package
-from pylatex.utils import NoEscape, escape_latex
+from pylatex.utils import NoEscape
 
+from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.latex_build import compile_pdf
-
-# pylatex loads lastpage for `page_numbers=True`, but nothing here refers to the last page and
-# the plain page style numbers pages anyway; leaving it out keeps the preamble minimal.
-_UNUSED_PACKAGES = (Package("lastpage"),)
 
 
 def derivation_document(fragments: list[str], *, title: str | None = None) -> str:
@@ -22,22 +15,9 @@ def derivation_document(fragments: list[str], *, title: str | None = None) -> st
 
     `title` is user text: it is escaped and set as a centered bold line.
     """
-    doc = Document(
-        documentclass="article",
-        document_options=["11pt"],
-        geometry_options={"margin": "2.5cm"},
-        fontenc="T1",
-        lmodern=True,
-        page_numbers=True,
-    )
-    for package in _UNUSED_PACKAGES:
-        doc.packages.discard(package)
-    for name in ("amsmath", "amssymb", "mathtools"):
-        doc.packages.append(Package(name))
-    doc.preamble.append(Command("allowdisplaybreaks"))
-
+    doc = new_article()
     if title is not None and title.strip():
-        line = escape_latex(" ".join(title.split()))
+        line = plain_text(title)
         doc.append(NoEscape(f"\\begin{{center}}\\Large\\bfseries {line}\\end{{center}}"))
     for index, fragment in enumerate(fragments):
         if index:

@@ -1,0 +1,44 @@
+"""The article every derivgen document starts from, so derivations and worksheets look alike.
+
+The preamble needs only Debian's texlive-latex-base, -recommended and -extra plus lmodern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pylatex import Command, Document, Package
+from pylatex.utils import NoEscape, escape_latex
+
+# pylatex loads lastpage for `page_numbers=True`, but nothing here refers to the last page and
+# the plain page style numbers pages anyway; leaving it out keeps the preamble minimal.
+_UNUSED_PACKAGES = (Package("lastpage"),)
+_MATHS_PACKAGES = ("amsmath", "amssymb", "mathtools")
+
+
+def new_article(
+    *, geometry: Mapping[str, str] | None = None, packages: tuple[str, ...] = ()
+) -> Document:
+    """An 11pt article in Latin Modern (T1) with the AMS maths packages and display breaks.
+
+    `geometry` replaces the 2.5 cm margins; `packages` are loaded after the maths packages.
+    """
+    doc = Document(
+        documentclass="article",
+        document_options=["11pt"],
+        geometry_options=dict(geometry or {"margin": "2.5cm"}),
+        fontenc="T1",
+        lmodern=True,
+        page_numbers=True,
+    )
+    for package in _UNUSED_PACKAGES:
+        doc.packages.discard(package)
+    for name in (*_MATHS_PACKAGES, *packages):
+        doc.packages.append(Package(name))
+    doc.preamble.append(Command("allowdisplaybreaks"))
+    return doc
+
+
+def plain_text(text: str) -> NoEscape:
+    """User text for LaTeX: special characters escaped, runs of white space made one space."""
+    return escape_latex(" ".join(text.split()))

@@ -1,0 +1,339 @@
+"""Worksheets and solution keys: a problem-set file in, two PDFs and their LaTeX sources out.
+
+The steps: read and check the whole spec; draw the variants; derive every distinct problem
+once (in worker processes with `jobs` > 1), shared by the worksheet and the key; render one
+context through `templates/documents/` (or a course's own templates); compile both PDFs in a
+temporary folder; and only when both compiled, move the four files into place, each
+atomically. A failure anywhere leaves earlier outputs as they were.
+
+Documents come before the API in derivgen's stages, so the caller hands in `derive`
+(`derivgen.api.derive`); worker processes receive it by name, as a module-level function.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+from pylatex.utils import NoEscape
+from tqdm import tqdm
+
+from derivgen.documents.article import new_article, plain_text
+from derivgen.documents.files import move_atomically, write_atomically
+from derivgen.documents.latex_build import compile_pdf
+from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
+from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
+from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
+from derivgen.render.templates import latex_environment, templates_dir
+
+DOCUMENTS = ("worksheet", "key")
+"""The two documents a spec builds, named `NAME-worksheet` and `NAME-key`."""
+
+# pdfTeX stamps the build time and a random ID into every PDF; without them, the same spec
+# and seed give the same bytes.
+_REPRODUCIBLE = r"""\ifdefined\pdftrailerid
+  \pdfinfoomitdate=1
+  \pdftrailerid{}
+  \pdfsuppressptexinfo=-1
+\fi"""
+_MARKER = re.compile(r"^% derivgen: (?P<where>.+)$")
+_LATEX_LINE = re.compile(r"^LaTeX failed: line (?P<line>\d+): (?P<message>.*)$")
+_QUOTED = 60
+
+
+class TemplateError(DerivgenError):
+    """A worksheet or key template that Jinja2 cannot read or fill in."""
+
+
+class Derived(Protocol):
+    """What the worksheet needs of a derivation (derivgen.api.Derivation)."""
+
+    def question_latex(self) -> str: ...
+    def answer_latex(self) -> str: ...
+    def to_latex(self) -> str: ...
+
+
+Deriver = Callable[[str, str, Mapping[str, str]], Derived]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A derived problem as plain strings, so a worker process can send it back."""
+
+    question: str
+    answer: str
+    derivation: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A problem derive() refused, with the spec field to blame."""
+
+    field: str
+    message: str
+
+
+def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
+    """Derive one problem; runs in worker processes, so it returns data, never raises it."""
+    equation, target, shapes = key
+    try:
+        derived = derive(equation, target, dict(shapes))
+    except TargetError as error:
+        return Failure("target", error.message)
+    except ShapeError as error:
+        return Failure("shapes", error.message)
+    except DerivgenError as error:
+        return Failure("equation", error.message)
+    return Solution(derived.question_latex(), derived.answer_latex(), derived.to_latex())
+
+
+def build_worksheets(
+    spec_path: Path,
+    *,
+    derive: Deriver,
+    variants: int = 1,
+    seed: str = "0",
+    output: Path = Path("output"),
+    templates: Path | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> tuple[Path, ...]:
+    """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
+
+    `jobs` worker processes derive the problems (default: one per core); `progress` shows a
+    bar on standard error when that is a terminal. Returns the paths written. Raises
+    DerivgenError (one line) for a bad spec, a bad template or a LaTeX failure, having
+    written nothing.
+    """
+    if variants < 1:
+        raise DerivgenError(f"--variants must be at least 1, not {variants}")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise DerivgenError(f"--jobs must be at least 1, not {jobs}")
+    environment = worksheet_environment(templates)
+    spec = read_spec(spec_path)
+    drawn = draw_variants(spec, variants, seed)
+    bar = tqdm(
+        total=len(distinct_problems(drawn)) + len(DOCUMENTS),
+        desc="deriving",
+        unit="step",
+        file=sys.stderr,
+        disable=None if progress else True,
+        delay=1.0,
+        leave=False,
+    )
+    with bar:
+        solutions = derive_all(spec, drawn, derive, jobs=jobs, advance=bar.update)
+        context = worksheet_context(spec, drawn, solutions, seed)
+        sources = {name: render_document(environment, name, context) for name in DOCUMENTS}
+        bar.set_description("typesetting")
+        with tempfile.TemporaryDirectory(prefix="derivgen-worksheet-") as staging:
+            pdfs = _compile_all(spec, sources, Path(staging), jobs, bar.update)
+            written = []
+            for name in DOCUMENTS:
+                stem = output / f"{spec.name}-{name}"
+                write_atomically(stem.with_suffix(".tex"), sources[name])
+                move_atomically(pdfs[name], stem.with_suffix(".pdf"))
+                written += [stem.with_suffix(".pdf"), stem.with_suffix(".tex")]
+    return tuple(written)
+
+
+def distinct_problems(variants: Sequence[Variant]) -> list[ProblemKey]:
+    """What derive() must see: each problem text once, however many variants share it."""
+    return list(dict.fromkeys(p.key for variant in variants for p in variant.problems))
+
+
+def derive_all(
+    spec: WorksheetSpec,
+    variants: Sequence[Variant],
+    derive: Deriver,
+    *,
+    jobs: int,
+    advance: Callable[[], object] = lambda: None,
+) -> dict[ProblemKey, Solution]:
+    """Each distinct problem derived once; the first refusal, in reading order, is the error."""
+    keys = distinct_problems(variants)
+    results: dict[ProblemKey, Solution | Failure] = {}
+    for key, result in zip(keys, _solve_each(derive, keys, jobs), strict=True):
+        results[key] = result
+        advance()
+    for variant in variants:
+        for problem in variant.problems:
+            result = results[problem.key]
+            if isinstance(result, Failure):
+                raise _refused(spec, variant, problem, result)
+    return {key: result for key, result in results.items() if isinstance(result, Solution)}
+
+
+def _solve_each(
+    derive: Deriver, keys: Sequence[ProblemKey], jobs: int
+) -> Iterator[Solution | Failure]:
+    """Results in the order of `keys`; in this process when one worker would do."""
+    workers = min(jobs, len(keys))
+    if workers <= 1:
+        yield from (solve(derive, key) for key in keys)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(solve, itertools.repeat(derive), keys)
+
+
+def _refused(
+    spec: WorksheetSpec, variant: Variant, problem: Problem, failure: Failure
+) -> SpecError:
+    label = problem_label(spec.path, problem.spec.number, problem.spec.equation)
+    drawn = f"variant {variant.id} ({problem.drawn}): " if problem.drawn else ""
+    return SpecError(f"{label}: field '{failure.field}': {drawn}{failure.message}")
+
+
+def worksheet_context(
+    spec: WorksheetSpec,
+    variants: Sequence[Variant],
+    solutions: Mapping[ProblemKey, Solution],
+    seed: str,
+) -> dict[str, Any]:
+    """What both templates see: user text escaped, derivgen's LaTeX as it is."""
+    total = sum(problem.points for problem in spec.problems)
+    return {
+        "title": plain_text(spec.title),
+        "course": plain_text(spec.course),
+        "date": plain_text(spec.date),
+        "instructions": _paragraphs(spec.instructions),
+        "total_points": _number(total),
+        "total_points_label": _points_label(total),
+        "seed": plain_text(seed),
+        "variant_count": len(variants),
+        "variants": [
+            {
+                "id": variant.id,
+                "marker": f"% derivgen: variant {variant.id}",
+                "problems": [
+                    _problem_context(variant, p, solutions[p.key]) for p in variant.problems
+                ],
+            }
+            for variant in variants
+        ],
+    }
+
+
+def _problem_context(variant: Variant, problem: Problem, solution: Solution) -> dict[str, Any]:
+    number = problem.spec.number
+    return {
+        "number": number,
+        "marker": f"% derivgen: variant {variant.id}, problem {number}",
+        "points": _number(problem.spec.points),
+        "points_label": _points_label(problem.spec.points),
+        "prompt": _paragraphs(problem.spec.prompt),
+        "space": f"{problem.spec.space:g}cm",
+        "question": solution.question,
+        "answer": solution.answer,
+        "derivation": solution.derivation,
+    }
+
+
+def _paragraphs(text: str) -> str:
+    """User text whose blank lines separate paragraphs, escaped for LaTeX."""
+    pieces = [plain_text(piece) for piece in re.split(r"\n\s*\n", text) if piece.strip()]
+    return "\n\\par\n".join(pieces)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _points_label(value: float) -> str:
+    return f"{_number(value)} point" + ("" if value == 1 else "s")
+
+
+def worksheet_environment(templates: Path | None = None) -> jinja2.Environment:
+    """Templates from `templates` first (a course's own, by name), then derivgen's own."""
+    own = templates_dir() / "documents"
+    if templates is not None and not Path(templates).is_dir():
+        raise TemplateError(f"--templates: {templates} is not a directory")
+    return latex_environment([*([Path(templates)] if templates else []), own])
+
+
+def render_document(environment: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """The whole LaTeX source of one document: pylatex's article around the templates."""
+    doc = new_article(
+        geometry={"margin": "2.2cm", "headheight": "14pt", "includehead": "true"},
+        packages=("fancyhdr",),
+    )
+    doc.preamble.append(NoEscape(_REPRODUCIBLE))
+    doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))
+    doc.append(NoEscape(_render(environment, f"{name}.tex.j2", context)))
+    return doc.dumps()
+
+
+def _render(environment: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        where = Path(error.filename or error.name or name).name
+        raise TemplateError(f"template {where}: line {error.lineno}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"template {name}{_template_line(error)}: {error}") from None
+
+
+def _template_line(error: BaseException) -> str:
+    """`: line N` of the innermost template frame in the traceback, when Jinja2 left one."""
+    lines = [
+        f": line {frame.lineno}"
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith(".j2")
+    ]
+    return lines[-1] if lines else ""
+
+
+def _compile_all(
+    spec: WorksheetSpec,
+    sources: Mapping[str, str],
+    staging: Path,
+    jobs: int,
+    advance: Callable[[], object],
+) -> dict[str, Path]:
+    """Both PDFs into `staging`, side by side when there are cores to spare."""
+
+    def build(name: str) -> Path:
+        try:
+            return compile_pdf(sources[name], staging / f"{name}.pdf")
+        except BuildError as error:
+            raise _located(spec, name, sources[name], error) from None
+        finally:
+            advance()
+
+    with ThreadPoolExecutor(min(jobs, len(sources))) as pool:
+        futures = {name: pool.submit(build, name) for name in sources}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> BuildError:
+    """The LaTeX error with where it came from: a variant and problem, or the preamble."""
+    match = _LATEX_LINE.match(error.message)
+    prefix = f"{spec.path}: LaTeX failed on the {name}"
+    if match is None:
+        return BuildError(f"{prefix}: {error.message.removeprefix('LaTeX failed: ')}", error.log)
+    number = int(match["line"])
+    lines = source.splitlines()
+    before = lines[: number - 1]
+    started = any(line.startswith(r"\begin{document}") for line in before)
+    where = "before the first variant" if started else "the preamble"
+    for line in reversed(before):
+        marker = _MARKER.match(line)
+        if marker:
+            where = marker["where"]
+            break
+    quoted = lines[number - 1].strip() if number <= len(lines) else ""
+    if len(quoted) > _QUOTED:
+        quoted = quoted[: _QUOTED - 3] + "..."
+    shown = f" (line {number}: {quoted})" if quoted else f" (line {number})"
+    return BuildError(f"{prefix}, {where}: {match['message']}{shown}", error.log)

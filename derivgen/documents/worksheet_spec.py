@@ -1,0 +1,470 @@
+"""The problem-set file: TOML read with tomllib and checked whole before anything is derived.
+
+    title = "Matrix derivatives"            # required; course, date, instructions optional
+    [[problem]]
+    equation = "y = W x"                    # required
+    target = "dy[i]/dx[j]"                  # required
+    shapes = { W = "C,D" }                  # optional, as derive() takes them
+    points = 4                              # required, more than 0
+    prompt = "From section 1 of the note."  # optional, printed before the question
+    space = 6                               # optional: centimetres left to work in
+    [problem.random]                        # optional, drawn anew for every variant
+    indices = { i = [1, 9], j = [1, 9] }    # index names of the target, each from a range;
+                                            # a list (["i", "j"]) draws within the sizes
+    sizes = { C = [3, 6] }                  # size names of `shapes`, each from a range
+    symbols = { W = ["W", "A", "M"] }       # a symbol of the equation, renamed from a list
+
+Every check a variant could fail is made here, on the ranges, so that a spec that builds three
+variants builds thirty: an index may never be drawn beyond a size it runs over.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sympy
+
+from derivgen.errors import DerivgenError, EquationError, ShapeError
+from derivgen.model.shapes import Shapes, infer_shapes
+from derivgen.model.target import resolve_target
+from derivgen.parse import parse_equation, parse_target
+from derivgen.parse.ast import Equation, ShapeDeclaration, Target, symbols_in
+from derivgen.parse.shapes import parse_dims
+
+DEFAULT_SPACE_CM = 6.0
+MAX_SPACE_CM = 24.0
+
+_TOP_FIELDS = ("title", "course", "date", "instructions", "problem")
+_PROBLEM_FIELDS = ("equation", "target", "shapes", "points", "prompt", "space", "random")
+_RANDOM_FIELDS = ("indices", "sizes", "symbols")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+T = TypeVar("T")
+Range = tuple[int, int]
+Fail = Callable[[str, str], "SpecError"]
+"""Makes the error for a field and a message, with the file's or the problem's label."""
+Dim = int | str
+"""A size an index runs over: a number, or a size name such as `D`."""
+
+
+class SpecError(DerivgenError):
+    """A problem-set file that cannot be built; the message names the problem and the field."""
+
+
+@dataclass(frozen=True)
+class Randomisation:
+    """What a problem draws anew for every variant; empty mappings draw nothing."""
+
+    indices: Mapping[str, Range | None] = field(default_factory=dict)
+    """Index name -> range, or None to draw from 1 to the smallest size the index runs over."""
+    sizes: Mapping[str, Range] = field(default_factory=dict)
+    symbols: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.indices or self.sizes or self.symbols)
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """One problem as the file gives it, parsed and checked."""
+
+    number: int
+    equation: str
+    target: str
+    shapes: Mapping[str, str]
+    points: int | float
+    prompt: str
+    space: float
+    random: Randomisation
+    parsed_equation: Equation
+    parsed_target: Target
+    index_sizes: Mapping[str, tuple[Dim, ...]]
+    """Each randomised index name -> the sizes of the axes it indexes (the target's halves)."""
+
+
+@dataclass(frozen=True)
+class WorksheetSpec:
+    """A whole problem set; `name` (the file's stem) names the PDFs built from it."""
+
+    path: Path
+    name: str
+    title: str
+    course: str
+    date: str
+    instructions: str
+    problems: tuple[ProblemSpec, ...]
+
+
+def problem_label(path: Path, number: int, equation: object) -> str:
+    """`examples/x.toml: problem 3 ("y = W x")`, the prefix of every message about a problem."""
+    shown = f" ({json.dumps(equation, ensure_ascii=False)})" if isinstance(equation, str) else ""
+    return f"{path}: problem {number}{shown}"
+
+
+def read_spec(path: Path) -> WorksheetSpec:
+    """Read and check the file at `path`; raises SpecError at the first bad field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read the problem set: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"{path}: the problem set is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"{path}: not valid TOML: {error}") from None
+    return _read_top(path, data)
+
+
+def _read_top(path: Path, data: dict[str, Any]) -> WorksheetSpec:
+    def fail(name: str, message: str) -> SpecError:
+        return SpecError(f"{path}: field '{name}': {message}")
+
+    _no_unknown(data, _TOP_FIELDS, fail)
+    title = _text(data, "title", fail, required=True)
+    course = _text(data, "course", fail)
+    date = data.get("date", "")
+    if isinstance(date, datetime.date):
+        date = date.isoformat()
+    elif not isinstance(date, str):
+        raise fail("date", "must be a string or a TOML date")
+    instructions = _text(data, "instructions", fail)
+    problems = data.get("problem")
+    if problems is None:
+        raise fail("problem", "missing: add at least one [[problem]] table")
+    if not isinstance(problems, list) or not all(isinstance(p, dict) for p in problems):
+        raise fail("problem", "must be a list of tables, written [[problem]]")
+    if not problems:
+        raise fail("problem", "the problem set has no problems")
+    return WorksheetSpec(
+        path=path,
+        name=path.stem,
+        title=title,
+        course=course,
+        date=date,
+        instructions=instructions,
+        problems=tuple(_read_problem(path, n, p) for n, p in enumerate(problems, start=1)),
+    )
+
+
+def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
+    label = problem_label(path, number, data.get("equation"))
+
+    def fail(name: str, message: str) -> SpecError:
+        return SpecError(f"{label}: field '{name}': {message}")
+
+    _no_unknown(data, _PROBLEM_FIELDS, fail)
+    equation = _text(data, "equation", fail, required=True)
+    target = _text(data, "target", fail, required=True)
+    parsed_equation = _parsed(parse_equation, equation, "equation", fail)
+    parsed_target = _parsed(parse_target, target, "target", fail)
+    declarations = _read_shapes(data.get("shapes", {}), fail)
+    points = data.get("points")
+    if points is None:
+        raise fail("points", "missing: how many points the problem is worth")
+    if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
+        raise fail("points", f"must be a number more than 0, not {points!r}")
+    prompt = _text(data, "prompt", fail)
+    space = data.get("space", DEFAULT_SPACE_CM)
+    if isinstance(space, bool) or not isinstance(space, int | float):
+        raise fail("space", f"must be a number of centimetres, not {space!r}")
+    if not 0 <= space <= MAX_SPACE_CM:
+        raise fail("space", f"must be between 0 and {MAX_SPACE_CM:g} centimetres, not {space}")
+    random = _read_random(data.get("random", {}), fail)
+
+    shapes = _shaped(parsed_equation, declarations, fail)
+    _check_target(parsed_target, parsed_equation, shapes, random, fail)
+    index_sizes = _index_sizes(parsed_target, shapes, random)
+    _check_sizes(declarations, random, fail)
+    _check_ranges(parsed_target, shapes, random, index_sizes, fail)
+    _check_symbols(parsed_equation, parsed_target, shapes, random, fail)
+    return ProblemSpec(
+        number=number,
+        equation=equation,
+        target=target,
+        shapes={name: f"{d.rows},{d.cols}" for name, d in declarations.items()},
+        points=points,
+        prompt=prompt,
+        space=float(space),
+        random=random,
+        parsed_equation=parsed_equation,
+        parsed_target=parsed_target,
+        index_sizes=index_sizes,
+    )
+
+
+def _no_unknown(
+    data: Mapping[str, Any], known: tuple[str, ...], fail: Fail, prefix: str = ""
+) -> None:
+    for key in data:
+        if key not in known:
+            raise fail(f"{prefix}{key}", f"unknown field (the fields are {', '.join(known)})")
+
+
+def _text(data: Mapping[str, Any], name: str, fail: Fail, *, required: bool = False) -> str:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise fail(name, "missing")
+        return ""
+    if not isinstance(value, str):
+        raise fail(name, f"must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        raise fail(name, "is empty")
+    return value
+
+
+def _parsed(parse: Callable[[str], T], text: str, name: str, fail: Fail) -> T:
+    try:
+        return parse(text)
+    except DerivgenError as error:
+        raise fail(name, error.message) from None
+
+
+def _read_shapes(shapes: object, fail: Fail) -> dict[str, ShapeDeclaration]:
+    """`{W = "C,D", x = [1, "D"]}`, each checked by the parser derive() uses."""
+    if not isinstance(shapes, dict):
+        raise fail("shapes", 'must be a table such as { W = "C,D" }')
+    declarations = {}
+    for name, given in shapes.items():
+        dims = given
+        if isinstance(given, list) and all(
+            isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in given
+        ):
+            dims = ",".join(map(str, given))
+        if not isinstance(dims, str):
+            raise fail("shapes", f'{name}: write its size as "C,D" or [5, 8]')
+        try:
+            declarations[name] = parse_dims(name, dims)
+        except DerivgenError as error:
+            raise fail("shapes", error.message) from None
+    return declarations
+
+
+def _range(value: object) -> Range | None:
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1]
+    )
+    return (value[0], value[1]) if ok else None
+
+
+def _read_random(random: object, fail: Fail) -> Randomisation:
+    if not isinstance(random, dict):
+        raise fail("random", "must be a table with indices, sizes or symbols")
+    _no_unknown(random, _RANDOM_FIELDS, fail, prefix="random.")
+    indices = random.get("indices", {})
+    if isinstance(indices, list) and all(isinstance(i, str) for i in indices):
+        indices = dict.fromkeys(indices)
+    if not isinstance(indices, dict):
+        raise fail("random.indices", "must be a list of index names or a table { i = [1, 9] }")
+    ranges: dict[str, Range | None] = {}
+    for name, value in indices.items():
+        ranges[name] = None if value is None else _range(value)
+        if value is not None and ranges[name] is None:
+            raise fail("random.indices", f"{name}: a range is [low, high], 1 <= low <= high")
+    sizes = random.get("sizes", {})
+    if not isinstance(sizes, dict):
+        raise fail("random.sizes", "must be a table such as { C = [3, 6] }")
+    size_ranges = {}
+    for name, value in sizes.items():
+        size_ranges[name] = _range(value)
+        if size_ranges[name] is None:
+            raise fail("random.sizes", f"{name}: a range is [low, high], 1 <= low <= high")
+    symbols = random.get("symbols", {})
+    if not isinstance(symbols, dict):
+        raise fail("random.symbols", 'must be a table such as { W = ["W", "A", "M"] }')
+    letters = {}
+    for name, value in symbols.items():
+        ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        if not ok:
+            raise fail("random.symbols", f'{name}: give a list of names such as ["W", "A", "M"]')
+        letters[name] = tuple(dict.fromkeys(value))
+    return Randomisation(indices=ranges, sizes=size_ranges, symbols=letters)
+
+
+def _shaped(equation: Equation, declarations: Mapping[str, ShapeDeclaration], fail: Fail) -> Shapes:
+    try:
+        return infer_shapes(equation, declarations)
+    except EquationError as error:
+        raise fail("equation", error.message) from None
+    except ShapeError as error:
+        raise fail("shapes" if declarations else "equation", error.message) from None
+
+
+def _validation_target(target: Target, random: Randomisation) -> Target:
+    """The target with each randomised index at 1, so a name may repeat (`dY[i,j]/dX[i,k]`)."""
+
+    def fixed(indices: tuple[int | str, ...] | None) -> tuple[int | str, ...] | None:
+        if indices is None:
+            return None
+        return tuple(1 if i in random.indices else i for i in indices)
+
+    return Target(
+        of=target.of,
+        of_indices=fixed(target.of_indices),
+        by=target.by,
+        by_indices=fixed(target.by_indices),
+        text=target.text,
+        of_span=target.of_span,
+        by_span=target.by_span,
+    )
+
+
+def _check_target(
+    target: Target, equation: Equation, shapes: Shapes, random: Randomisation, fail: Fail
+) -> None:
+    for name in random.indices:
+        if name not in index_names(target):
+            raise fail("random.indices", f"{name} is not an index name of the target {target.text}")
+    try:
+        resolve_target(_validation_target(target, random), equation, shapes)
+    except DerivgenError as error:
+        raise fail("target", error.message) from None
+
+
+def index_names(target: Target) -> set[str]:
+    """The target's named (not numbered) indices."""
+    return {
+        i for i in (*(target.of_indices or ()), *(target.by_indices or ())) if isinstance(i, str)
+    }
+
+
+def _dim(value: sympy.Basic | int) -> Dim:
+    return int(value) if isinstance(value, int | sympy.Integer) else str(value)
+
+
+def _halves(target: Target, shapes: Shapes) -> list[tuple[str, tuple[int | str, ...], tuple]]:
+    """(symbol, indices, axis sizes) for each half of the target that has indices."""
+    return [
+        (name, indices, shapes[name].axes)
+        for name, indices in ((target.of, target.of_indices), (target.by, target.by_indices))
+        if indices is not None
+    ]
+
+
+def _index_sizes(
+    target: Target, shapes: Shapes, random: Randomisation
+) -> dict[str, tuple[Dim, ...]]:
+    found: dict[str, tuple[Dim, ...]] = dict.fromkeys(random.indices, ())
+    for _, indices, axes in _halves(target, shapes):
+        for index, size in zip(indices, axes, strict=True):
+            if index in found:
+                found[index] = (*found[index], _dim(size))
+    return found
+
+
+def _check_sizes(
+    declarations: Mapping[str, ShapeDeclaration], random: Randomisation, fail: Fail
+) -> None:
+    declared = {d for decl in declarations.values() for d in (decl.rows, decl.cols)}
+    for name in random.sizes:
+        if name not in declared:
+            raise fail(
+                "random.sizes",
+                f"{name} is not a size name in 'shapes' (declare it, as in W = \"{name},D\")",
+            )
+
+
+def _smallest(size: Dim, random: Randomisation) -> int | None:
+    """The smallest value `size` can take in any variant; None for a symbolic size."""
+    if isinstance(size, int):
+        return size
+    drawn = random.sizes.get(size)
+    return drawn[0] if drawn else None
+
+
+def _check_ranges(
+    target: Target,
+    shapes: Shapes,
+    random: Randomisation,
+    index_sizes: Mapping[str, tuple[Dim, ...]],
+    fail: Fail,
+) -> None:
+    """No variant may draw an index beyond a size it runs over (the sizes drawn too)."""
+    for name, indices, axes in _halves(target, shapes):
+        for index, size in zip(indices, axes, strict=True):
+            smallest = _smallest(_dim(size), random)
+            if isinstance(index, int) and smallest is not None and index > smallest:
+                raise fail(
+                    "random.sizes",
+                    f"{size} may be drawn as {smallest}, less than the target's index {index} "
+                    f"of {name}",
+                )
+    for index, sizes in index_sizes.items():
+        drawn = random.indices[index]
+        for size in sizes:
+            smallest = _smallest(size, random)
+            if drawn is None and smallest is None:
+                raise fail(
+                    "random.indices",
+                    f"{index} runs over {size}, which has no value: give {index} a range "
+                    f"({index} = [1, 9]) or draw {size} under random.sizes",
+                )
+            if drawn is not None and smallest is not None and drawn[1] > smallest:
+                where = "is" if isinstance(size, int) else f"{size} may be drawn as"
+                raise fail(
+                    "random.indices",
+                    f"{index} may be drawn as {drawn[1]}, out of range: it runs over a size "
+                    f"that {where} {smallest}",
+                )
+
+
+def _check_symbols(
+    equation: Equation, target: Target, shapes: Shapes, random: Randomisation, fail: Fail
+) -> None:
+    """Renamed symbols keep their case (so their kind) and never meet another name."""
+    names = list(shapes)
+    taken = {n for n in names if n not in random.symbols}
+    taken |= {str(s) for s in shapes.size_symbols()} | index_names(target)
+    owners: dict[str, str] = {}
+    for symbol, letters in random.symbols.items():
+        if symbol not in names:
+            raise fail(
+                "random.symbols",
+                f"{symbol} is not a symbol of the equation (its symbols are {', '.join(names)})",
+            )
+        for letter in letters:
+            if not _NAME.fullmatch(letter):
+                raise fail("random.symbols", f"{symbol}: {letter!r} is not a symbol name")
+            if letter[0].isupper() != symbol[0].isupper():
+                case = "upper" if symbol[0].isupper() else "lower"
+                raise fail(
+                    "random.symbols",
+                    f"{symbol}: {letter} must be {case}case like {symbol} (the case says "
+                    "vector or matrix)",
+                )
+            if letter in taken:
+                raise fail(
+                    "random.symbols",
+                    f"{symbol}: {letter} is already a symbol, size or index name of the problem",
+                )
+            owner = owners.setdefault(letter, symbol)
+            if owner != symbol:
+                raise fail("random.symbols", f"{symbol}: {letter} is also drawn for {owner}")
+            renamed = rename_symbols(equation, {symbol: letter})
+            try:
+                parse_equation(renamed)
+            except DerivgenError as error:
+                raise fail("random.symbols", f"{symbol} as {letter}: {error.message}") from None
+
+
+def rename_symbols(equation: Equation, names: Mapping[str, str]) -> str:
+    """The equation's text with symbols renamed by `names`, everything else as typed."""
+    text = equation.text
+    occurrences = [
+        (s.span, names[s.name])
+        for s in (equation.lhs, *symbols_in(equation.rhs))
+        if s.name in names
+    ]
+    for (start, end), name in sorted(occurrences, reverse=True):
+        text = text[:start] + name + text[end:]
+    return text
