@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.files import move_atomically, write_atomically
-from derivgen.documents.latex_build import compile_pdf
+from derivgen.documents.latex_build import JOB_NAME, compile_pdf, first_latex_error
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -266,7 +266,7 @@ def render_document(environment: jinja2.Environment, name: str, context: Mapping
     """The whole LaTeX source of one document: pylatex's article around the templates."""
     doc = new_article(
         geometry={"margin": "2.2cm", "headheight": "14pt", "includehead": "true"},
-        packages=("fancyhdr",),
+        packages=("fancyhdr", "needspace"),
     )
     doc.preamble.append(NoEscape(_REPRODUCIBLE))
     doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))
@@ -317,14 +317,17 @@ def _compile_all(
 
 
 def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> BuildError:
-    """The LaTeX error with where it came from: a variant and problem, or the preamble."""
+    """The first LaTeX error, where it came from (a variant and problem, or the preamble) and
+    the source TeX had read when it stopped."""
     match = _LATEX_LINE.match(error.message)
     prefix = f"{spec.path}: LaTeX failed on the {name}"
     if match is None:
         return BuildError(f"{prefix}: {error.message.removeprefix('LaTeX failed: ')}", error.log)
     number = int(match["line"])
-    lines = source.splitlines()
-    before = lines[: number - 1]
+    # Some errors (a missing package) are printed `! message`, and only the `Emergency stop`
+    # they cause is printed with its line: the earlier one is the error to name.
+    message = first_latex_error(error.log.split(f"{JOB_NAME}.tex:", 1)[0]) or match["message"]
+    before = source.splitlines()[: number - 1]
     started = any(line.startswith(r"\begin{document}") for line in before)
     where = "before the first variant" if started else "the preamble"
     for line in reversed(before):
@@ -332,8 +335,12 @@ def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> 
         if marker:
             where = marker["where"]
             break
-    quoted = lines[number - 1].strip() if number <= len(lines) else ""
-    if len(quoted) > _QUOTED:
-        quoted = quoted[: _QUOTED - 3] + "..."
-    shown = f" (line {number}: {quoted})" if quoted else f" (line {number})"
-    return BuildError(f"{prefix}, {where}: {match['message']}{shown}", error.log)
+    read = re.search(rf"^l\.{number} (?P<text>.*\S)", error.log, re.MULTILINE)
+    context = f", after {_tail(read['text'])}" if read else ""
+    return BuildError(f"{prefix}, {where}: {message} (line {number}{context})", error.log)
+
+
+def _tail(text: str) -> str:
+    """The end of what TeX read on the failing line, which ends at the error."""
+    text = text.strip()
+    return text if len(text) <= _QUOTED else "..." + text[-(_QUOTED - 3) :]

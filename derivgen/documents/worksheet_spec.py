@@ -396,8 +396,8 @@ def _check_ranges(
             if isinstance(index, int) and smallest is not None and index > smallest:
                 raise fail(
                     "random.sizes",
-                    f"{size} may be drawn as {smallest}, less than the target's index {index} "
-                    f"of {name}",
+                    f"{size} may be drawn as {smallest}, but the target's index {index} of "
+                    f"{name} runs over {size}",
                 )
     for index, sizes in index_sizes.items():
         drawn = random.indices[index]
@@ -410,11 +410,10 @@ def _check_ranges(
                     f"({index} = [1, 9]) or draw {size} under random.sizes",
                 )
             if drawn is not None and smallest is not None and drawn[1] > smallest:
-                where = "is" if isinstance(size, int) else f"{size} may be drawn as"
+                axis = str(size) if isinstance(size, int) else f"{size} (as small as {smallest})"
                 raise fail(
                     "random.indices",
-                    f"{index} may be drawn as {drawn[1]}, out of range: it runs over a size "
-                    f"that {where} {smallest}",
+                    f"{index} may be drawn as {drawn[1]}, but it indexes an axis of size {axis}",
                 )
 
 
