@@ -42,6 +42,8 @@ examples: deps
 	$(DERIVGEN) derive "y = W x" "dy[3]/dx[7]" --format pdf -o output/y-equals-Wx.pdf
 	$(DERIVGEN) derive "y = x W" "dy/dW" --shape x=1,D --shape W=D,C --format pdf \
 		-o output/y-equals-xW-by-W.pdf
+	$(DERIVGEN) worksheet examples/note-examples.toml --variants 3 -o output
+	$(DERIVGEN) worksheet examples/backprop-homework.toml --variants 3 -o output
 
 test: deps
 	$(PYTHON) -m pytest

@@ -117,7 +117,8 @@ def build_worksheets(
     """
     if variants < 1:
         raise DerivgenError(f"--variants must be at least 1, not {variants}")
-    jobs = jobs or os.cpu_count() or 1
+    if jobs is None:
+        jobs = os.cpu_count() or 1
     if jobs < 1:
         raise DerivgenError(f"--jobs must be at least 1, not {jobs}")
     environment = worksheet_environment(templates)
