@@ -17,7 +17,7 @@ import sympy
 
 from derivgen.errors import VerificationError
 from derivgen.model.indexing import explicit_entry, explicit_symbols, indexed
-from derivgen.model.shapes import Dim, Shapes
+from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.parse.ast import (
     Add,
     Elementwise,
@@ -35,10 +35,12 @@ from derivgen.steps.build import Derived
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
+    ChainRuleStep,
     DeltaStep,
     GeneralizeStep,
     IndexDerivativeStep,
     IsolateStep,
+    Link,
     ZeroStep,
 )
 
@@ -98,18 +100,43 @@ class _Claim:
 class _Instance:
     """The equation on small concrete sizes, with every entry an explicit symbol."""
 
-    def __init__(self, equation: Equation, shapes: Shapes, sizes: dict[Dim, int]) -> None:
+    def __init__(
+        self,
+        shapes: Shapes,
+        sizes: dict[Dim, int],
+        arrays: dict[str, sympy.ImmutableMatrix],
+    ) -> None:
         self.shapes = shapes
         self.sizes = sizes
-        self.arrays = {
+        self.arrays = arrays
+        self.size_values = {d: v for d, v in sizes.items() if isinstance(d, sympy.Symbol)}
+        self._derivatives: dict[tuple, sympy.Expr] = {}
+
+    @classmethod
+    def of_equation(cls, equation: Equation, shapes: Shapes, sizes: dict[Dim, int]) -> _Instance:
+        """Explicit symbols for every operand; the output by plain matrix arithmetic."""
+        arrays = {
             name: explicit_symbols(name, sizes[shape.rows], sizes[shape.cols])
             for name, shape in shapes.of.items()
             if name != equation.lhs.name
         }
-        self.output = _evaluate(equation.rhs, self.arrays)
-        self.arrays[equation.lhs.name] = self.output
-        self.size_values = {d: v for d, v in sizes.items() if isinstance(d, sympy.Symbol)}
-        self._derivatives: dict[tuple, sympy.Expr] = {}
+        arrays[equation.lhs.name] = _evaluate(equation.rhs, arrays)
+        return cls(shapes, sizes, arrays)
+
+    @classmethod
+    def of_stage(cls, link: Link, sizes: dict[Dim, int]) -> _Instance:
+        """One stage of a chain on its own: its intermediate input is a free variable here."""
+        symbols = sorted(link.defined.atoms(sympy.MatrixSymbol), key=str)
+        shapes = {s.name: Shape(*(_dim(d) for d in s.shape)) for s in symbols}
+        arrays = {
+            name: explicit_symbols(name, sizes[shape.rows], sizes[shape.cols])
+            for name, shape in shapes.items()
+        }
+        output = _name(link.of.base.label if isinstance(link.of, sympy.Indexed) else link.of)
+        shapes[output] = Shape(*(_dim(d) for d in link.defined.shape))
+        mapping = {s: arrays[s.name] for s in symbols}
+        arrays[output] = sympy.ImmutableMatrix(link.defined.xreplace(mapping).as_explicit())
+        return cls(Shapes(shapes), sizes, arrays)
 
     def range_of(self, expr: sympy.Expr) -> dict[sympy.Symbol, int]:
         """How far each index symbol in an entry runs on this instance."""
@@ -220,7 +247,7 @@ def _claims(derived: Derived) -> list[_Claim]:
     claims: list[_Claim] = []
     for step in derived.steps:
         match step:
-            case IsolateStep() | GeneralizeStep() | DeltaStep():
+            case IsolateStep() | GeneralizeStep() | DeltaStep() | ChainRuleStep():
                 claims.append(_Claim(step.of, step.by, step.result, step.kind))
             case IndexDerivativeStep():
                 claims.append(_Claim(step.of, step.by, step.derivative, step.kind))
@@ -258,6 +285,12 @@ class _Checker:
         self.brute_force = 0
         self.finite_differences = 0
         self.max_error = 0.0
+
+    def absorb(self, other: _Checker) -> None:
+        """Count what another checker (of one stage of a chain) checked as checked here."""
+        self.brute_force += other.brute_force
+        self.finite_differences += other.finite_differences
+        self.max_error = max(self.max_error, other.max_error)
 
     def equal(self, truth: sympy.Expr, claimed: sympy.Expr) -> bool:
         """Exactly equal: by expansion, or else at random points to 30 digits (σ, tanh, …)."""
@@ -357,6 +390,11 @@ class _Checker:
                     self.brute_force += 1
 
 
+def _dim(value: sympy.Expr) -> Dim:
+    """A sympy dimension as the shapes hold it: a plain int when concrete."""
+    return int(value) if value.is_Integer else value
+
+
 def _name(symbol: sympy.Basic) -> str:
     return str(symbol.name) if hasattr(symbol, "name") else str(symbol)
 
@@ -365,9 +403,15 @@ def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Checked:
     """Check every result of a derivation; raise VerificationError on any disagreement."""
     claims = _claims(derived)
     sizes = _instance_sizes(shapes, claims)
-    checker = _Checker(_Instance(equation, shapes, sizes))
+    checker = _Checker(_Instance.of_equation(equation, shapes, sizes))
     for claim in claims:
         checker.check(claim)
+    for step in derived.steps:
+        if isinstance(step, ChainRuleStep):
+            for link in step.links:
+                stage = _Checker(_Instance.of_stage(link, sizes))
+                stage.check(_Claim(link.of, link.by, link.value, "chain rule stage"))
+                checker.absorb(stage)
     general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
     for step in derived.steps:
         if isinstance(step, AssembleStep):

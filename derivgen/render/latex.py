@@ -143,7 +143,7 @@ class LatexRenderer:
             arrangement=arrangement,
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
         )
-        self.environment.globals.update(partial=partial, sliced=sliced)
+        self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
 
     def step(self, step: Step) -> str:
         """One step through `templates/steps/<kind>.tex.j2`; a kind without one is an error."""

@@ -139,11 +139,15 @@ class TextPrinter(StrPrinter):
         return f"∂/∂{self._print(variable)}[{self._print(expr.expr)}]"
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
-        ((index, lower, upper),) = expr.limits
+        """`Σ(k=1…D) Σ(l=1…N) body`: sympy lists the innermost limit first."""
         body = self._print(expr.function)
         if isinstance(expr.function, sympy.Add):
             body = f"({body})"
-        return f"Σ({self._print(index)}={self._print(lower)}…{self._print(upper)}) {body}"
+        signs = [
+            f"Σ({self._print(index)}={self._print(lower)}…{self._print(upper)})"
+            for index, lower, upper in reversed(expr.limits)
+        ]
+        return " ".join([*signs, body])
 
     def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
         return "δ" + ",".join(subscript(self._print(a)) for a in expr.args)

@@ -14,6 +14,8 @@ from derivgen.render.prose import describe, instance_sizes, listing
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
+    ChainRuleStep,
+    ChainSummaryStep,
     ComponentStep,
     DeltaStep,
     DifferentiateStep,
@@ -21,6 +23,7 @@ from derivgen.steps.kinds import (
     ExpandStep,
     GeneralizeStep,
     IndexDerivativeStep,
+    IntermediatesStep,
     IsolateStep,
     ShapesStep,
     Slice,
@@ -225,6 +228,88 @@ class TextRenderer:
             ]
         )
 
+    def _print_IntermediatesStep(self, step: IntermediatesStep) -> str:
+        one = len(step.names) == 1
+        named = ", ".join(
+            f"{_t(n)} = {_t(d)}" for n, d in zip(step.names, step.definitions, strict=True)
+        )
+        chain = "".join(f"d{_t(of)}/d{_t(by)} " for of, by in step.chain).rstrip()
+        return "\n\n".join(
+            [
+                self._prose(
+                    "We could multiply the matrices out and read off the answer, but to see how "
+                    "the chain rule applies to non-scalar derivatives, define "
+                    + ("the intermediate result" if one else "one intermediate result per stage")
+                ),
+                self._formula(named + "."),
+                "Then we have that",
+                self._formula(f"{_t(step.output)} = {_t(step.final)},"),
+                "and, using the chain rule,",
+                self._formula(f"d{_t(step.output)}/d{_t(step.by)} = {chain}."),
+                self._prose(
+                    "To make sure we know exactly what this means, take one component at a time."
+                ),
+            ]
+        )
+
+    def _print_ChainRuleStep(self, step: ChainRuleStep) -> str:
+        head = _partial(step.of, step.by)
+        rule = f"{head} = {_t(step.rule)}"
+        lines = [rule]
+        if step.expanded:
+            lines.append(f"{' ' * len(head)} = {{{_terms(step.expanded)}}}")
+        width = max(len(_partial(link.of, link.by)) for link in step.links)
+        stages = [
+            f"{_partial(link.of, link.by):<{width}} = {_t(link.value)}"
+            f"    (from {_t(link.output)} = {_t(link.defined)})"
+            for link in step.links
+        ]
+        result = [f"{head} = {_t(step.summed)}"]
+        if step.result != step.summed:
+            result.append(f"{' ' * len(head)} = {_t(step.result)}")
+        ranges = listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.sums])
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"The chain rule multiplies the change in {_t(step.of)} with respect to each "
+                    f"scalar intermediate variable by the change in that variable with respect "
+                    f"to {_t(step.by)}, and sums over them ({ranges}):"
+                ),
+                self._formula(*lines),
+                self._prose(
+                    "Each stage is a single product, whose partials we find one component at a "
+                    "time, as before:"
+                ),
+                self._formula(*stages),
+                "So",
+                self._formula(*result),
+            ]
+        )
+
+    def _print_ChainSummaryStep(self, step: ChainSummaryStep) -> str:
+        names = listing([_t(n) for n in step.names])
+        which = (
+            f"result {names} and the variable used to represent it"
+            if len(step.names) == 1
+            else f"results {names} and the variables used to represent them"
+        )
+        ranges = listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.sums])
+        bullets = [
+            f"clearly stating the intermediate {which},",
+            "expressing the chain rule for individual components of the final derivative, "
+            f"{_partial(step.of, step.by)}, and",
+            f"summing over the intermediate results ({ranges}) within the chain rule expression.",
+        ]
+        return "\n".join(
+            [
+                "To summarize, we used the chain rule with vectors and matrices by",
+                *(
+                    textwrap.fill(b, self.width, initial_indent="  • ", subsequent_indent="    ")
+                    for b in bullets
+                ),
+            ]
+        )
+
     def _print_GeneralizeStep(self, step: GeneralizeStep) -> str:
         text = "Going through the same process for every component"
         if step.ranges:
@@ -276,19 +361,27 @@ class TextRenderer:
         partials = self._matrix(step.partials, room)
         block = self._beside(head, partials, "" if step.entries is not None else tail)
         if step.entries is not None:
-            block += ["", *self._beside(" " * (len(head) - 2) + "= ",
-                                        self._matrix(step.entries, room), tail)]
-        return "\n\n".join([
-            self._prose(f"Assembling all the partials into a matrix, {self._arrangement(step)}:"),
-            self._formula(*block),
-        ])
+            block += [
+                "",
+                *self._beside(" " * (len(head) - 2) + "= ", self._matrix(step.entries, room), tail),
+            ]
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"Assembling all the partials into a matrix, {self._arrangement(step)}:"
+                ),
+                self._formula(*block),
+            ]
+        )
 
     @staticmethod
     def _beside(head: str, lines: list[str], tail: str) -> list[str]:
         """`head` before and `tail` after the middle line of a bracketed matrix."""
         middle = len(lines) // 2
-        return [(head if n == middle else " " * len(head)) + line + (tail if n == middle else "")
-                for n, line in enumerate(lines)]
+        return [
+            (head if n == middle else " " * len(head)) + line + (tail if n == middle else "")
+            for n, line in enumerate(lines)
+        ]
 
     def _print_ArrayStep(self, step: ArrayStep) -> str:
         axes = len(step.indices)

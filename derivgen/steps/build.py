@@ -18,11 +18,15 @@ from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation
 from derivgen.steps.assemble import Arrangement, arrange, grid, partial, recognize
+from derivgen.steps.chain import chain_steps, find_chain
 from derivgen.steps.general import general_steps
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
+    ChainRuleStep,
+    ChainSummaryStep,
     GeneralizeStep,
+    IntermediatesStep,
     ShapesStep,
     Slice,
     Step,
@@ -52,8 +56,11 @@ class Derived:
 def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_text: str) -> Derived:
     """Derive ∂target.of/∂target.by step by step, as the note would."""
     product = note_product(equation, shapes, target)
+    chain = find_chain(equation, shapes, target) if product is None else None
     if product is not None:
         middle, entry, general = note_steps(product, shapes, target)
+    elif chain is not None:
+        middle, entry, general = chain_steps(chain, shapes, target)
     else:
         middle, entry, general = general_steps(equation, shapes, target)
     steps: list[Step] = [_shapes_step(equation, shapes), *middle]
@@ -67,6 +74,8 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
         steps.append(_assemble_step(target, shapes, general, arrangement, matrix))
     else:
         steps.append(_array_step(target, shapes, general))
+    if chain is not None:
+        steps.append(_chain_summary(middle))
     return Derived(
         equation=equation.text.strip(),
         target=target_text.strip(),
@@ -112,6 +121,13 @@ def _short(formula: sympy.Expr) -> bool:
     """An entry formula short enough to write in every cell of a matrix: no sums, no functions."""
     functions = formula.atoms(sympy.Function) - formula.atoms(sympy.KroneckerDelta)
     return not formula.has(sympy.Sum) and not functions
+
+
+def _chain_summary(middle: list[Step]) -> ChainSummaryStep:
+    """The note's summary of the chain rule, naming this derivation's intermediates and sums."""
+    intermediates = next(s for s in middle if isinstance(s, IntermediatesStep))
+    rule = next(s for s in middle if isinstance(s, ChainRuleStep))
+    return ChainSummaryStep(of=rule.of, by=rule.by, names=intermediates.names, sums=rule.sums)
 
 
 def _shapes_step(equation: Equation, shapes: Shapes) -> ShapesStep:

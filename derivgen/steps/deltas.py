@@ -6,6 +6,8 @@ non-zero). Every index lies in its sum's range, because shapes were unified firs
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import sympy
 
 
@@ -22,18 +24,22 @@ INNER_NAMES = "klmnpqrstuvabcdefgh"
 """Names for summed indices once deltas are gone, outermost sum first."""
 
 
-def collapse(expr: sympy.Expr) -> sympy.Expr:
+def collapse(expr: sympy.Expr, avoid: Collection[str] = ()) -> sympy.Expr:
     """`expr` with every summed Kronecker delta summed out, common factors pulled out again.
 
     Sums are renamed canonically first, so that `Σ_l W_{i,l} x_l + Σ_m W_{i,m} x_m` is seen
-    as twice one sum.
+    as twice one sum; no summed index takes a name in `avoid` (the arrays' own names).
     """
-    return sympy.factor_terms(canonical_sums(_collapse(expr)))
+    return sympy.factor_terms(canonical_sums(_collapse(expr), avoid))
 
 
-def canonical_sums(expr: sympy.Expr) -> sympy.Expr:
+def canonical_sums(expr: sympy.Expr, avoid: Collection[str] = ()) -> sympy.Expr:
     """Rename every summed index by nesting depth, from names the expression leaves free."""
-    names = [sympy.Symbol(n) for n in INNER_NAMES if sympy.Symbol(n) not in expr.free_symbols]
+    names = [
+        sympy.Symbol(n)
+        for n in INNER_NAMES
+        if sympy.Symbol(n) not in expr.free_symbols and n not in avoid
+    ]
 
     def rename(node: sympy.Expr, depth: int) -> sympy.Expr:
         if isinstance(node, sympy.Sum):

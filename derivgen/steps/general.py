@@ -13,14 +13,15 @@ import sympy
 
 from derivgen.model.components import IndexSupply, component_of
 from derivgen.model.indexing import indexed, position
-from derivgen.model.shapes import Shapes
+from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import INDEX_NAMES, ResolvedTarget
-from derivgen.parse.ast import Equation
+from derivgen.parse.ast import Equation, Node
 from derivgen.steps.deltas import collapse
 from derivgen.steps.kinds import ComponentStep, DeltaStep, IndexDerivativeStep, Step
 
 
-def _supply(target: ResolvedTarget, shapes: Shapes) -> IndexSupply:
+def index_supply(target: ResolvedTarget, shapes: Shapes) -> IndexSupply:
+    """Fresh names for inner sums: none a target index, a symbol or a size already uses."""
     taken = {
         str(s) for s in (*target.of_names, *target.by_names, *target.of_indices, *target.by_indices)
     }
@@ -33,17 +34,37 @@ def _supply(target: ResolvedTarget, shapes: Shapes) -> IndexSupply:
     return IndexSupply(sympy.Symbol(n) for n in names)
 
 
+def component_partial(
+    node: Node,
+    *,
+    shape: Shape,
+    of_indices: tuple,
+    by_entry: sympy.Expr,
+    shapes: Shapes,
+    supply: IndexSupply,
+) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """The component of `node` (of `shape`) at `of_indices`, its raw derivative by `by_entry`,
+    and that derivative with its Kronecker deltas summed out."""
+    row, col = position(shape, of_indices)
+    expression = component_of(node, shapes, row, col, supply)
+    raw = sympy.diff(expression, by_entry)
+    return expression, raw, collapse(raw, avoid=set(shapes))
+
+
 def differentiate_component(
     equation: Equation, shapes: Shapes, target: ResolvedTarget, of_indices: tuple, by_indices: tuple
 ) -> tuple[list[Step], sympy.Expr]:
     """Component, its raw derivative, and the deltas summed out; returns the steps and result."""
-    of_shape, by_shape = shapes[target.of], shapes[target.by]
-    of_entry = indexed(target.of, of_shape, of_indices)
-    by_entry = indexed(target.by, by_shape, by_indices)
-    row, col = position(of_shape, of_indices)
-    expression = component_of(equation.rhs, shapes, row, col, _supply(target, shapes))
-    raw = sympy.diff(expression, by_entry)
-    result = collapse(raw)
+    of_entry = indexed(target.of, shapes[target.of], of_indices)
+    by_entry = indexed(target.by, shapes[target.by], by_indices)
+    expression, raw, result = component_partial(
+        equation.rhs,
+        shape=shapes[target.of],
+        of_indices=of_indices,
+        by_entry=by_entry,
+        shapes=shapes,
+        supply=index_supply(target, shapes),
+    )
     steps: list[Step] = [
         ComponentStep(lhs=of_entry, rhs=expression, parts=()),
         IndexDerivativeStep(of=of_entry, by=by_entry, component=expression, derivative=raw),

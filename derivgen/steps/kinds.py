@@ -208,3 +208,65 @@ class DeltaStep(Step):
     of: sympy.Expr
     by: sympy.Expr
     result: sympy.Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntermediatesStep(Step):
+    """y = V W x  ->  m = W x, then y = V m: one named intermediate result per stage."""
+
+    kind: ClassVar[str] = "intermediates"
+    output: sympy.MatrixSymbol
+    by: sympy.MatrixSymbol
+    names: tuple[sympy.MatrixSymbol, ...]
+    """The intermediates, innermost (the one computed from the variable) first."""
+    definitions: tuple[sympy.Basic, ...]
+    """What each intermediate stands for, in the same order: `W x`, then `V m`, …"""
+    final: sympy.Basic
+    """The output in terms of the last intermediate: `V m`."""
+    chain: tuple[tuple[sympy.MatrixSymbol, sympy.MatrixSymbol], ...]
+    """The matrix chain rule's factors, `dy/dm dm/dx`, as (of, by) pairs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link:
+    """One stage's partial, `∂m_k/∂x_j = W_{k,j}`, and the product it comes from (`W x`)."""
+
+    of: sympy.Expr
+    by: sympy.Expr
+    value: sympy.Expr
+    output: sympy.MatrixSymbol
+    """The stage's output as a whole (`m`), defined as …"""
+    defined: sympy.Basic
+    """… this product (`W x`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChainRuleStep(Step):
+    """∂y_i/∂x_j = Σ_k ∂y_i/∂m_k ∂m_k/∂x_j = Σ_k V_{i,k} W_{k,j}: the chain rule per component."""
+
+    kind: ClassVar[str] = "chain_rule"
+    of: sympy.Expr
+    by: sympy.Expr
+    sums: tuple[tuple[sympy.Symbol, Dim], ...]
+    """The summation index of each intermediate, outermost first, with its range."""
+    rule: sympy.Expr
+    """The chain rule itself, a sum of products of unevaluated partials."""
+    expanded: tuple[Term, ...] | None
+    """With one intermediate, the rule's sum written out term by term, as the note does."""
+    links: tuple[Link, ...]
+    """The stages' partials in the order the chain rule multiplies them (output first)."""
+    summed: sympy.Expr
+    """The chain rule with each partial replaced by its value."""
+    result: sympy.Expr
+    """The same with its Kronecker deltas summed out (equal to `summed` when it has none)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChainSummaryStep(Step):
+    """The note's closing advice, with this derivation's intermediates and sums filled in."""
+
+    kind: ClassVar[str] = "chain_summary"
+    of: sympy.Expr
+    by: sympy.Expr
+    names: tuple[sympy.MatrixSymbol, ...]
+    sums: tuple[tuple[sympy.Symbol, Dim], ...]
