@@ -20,6 +20,7 @@ from derivgen.parse.shapes import parse_dims
 from derivgen.render.json import as_dict
 from derivgen.render.latex import LatexRenderer, latex
 from derivgen.render.text import text
+from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
 from derivgen.steps.kinds import Step
 from derivgen.verify import Checked, Verification, verify
@@ -90,20 +91,29 @@ def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dic
 
 
 def derive(
-    equation: str, target: str, shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None
+    equation: str,
+    target: str,
+    shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None,
+    *,
+    layout: str | None = None,
 ) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 
     `shapes` maps names to sizes ({"W": "C,D"}, {"x": (1, "D")}) or lists "NAME=DIMS" strings.
+    `layout` is "numerator" or "denominator"; by default the note's arrangement (numerator for
+    a column-vector output, denominator for a row-vector output, a scalar's gradient in the
+    shape of the variable).
 
     Raises DerivgenError, with a one-line message, for anything it cannot parse, shape, derive
     or verify.
     """
     if not isinstance(equation, str) or not isinstance(target, str):
         raise DerivgenError("the equation and the target must be strings")
+    if layout is not None and layout not in LAYOUTS:
+        raise DerivgenError(f"unknown layout {layout!r}: use {' or '.join(LAYOUTS)}")
     parsed = parse_equation(equation)
     wanted = parse_target(target)
     shaped = infer_shapes(parsed, _declarations(shapes))
     resolved = resolve_target(wanted, parsed, shaped)
-    derived = build(parsed, shaped, resolved, target)
+    derived = build(parsed, shaped, resolved, target, layout)
     return Derivation(verify(parsed, shaped, derived))

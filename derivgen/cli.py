@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from derivgen.api import derive
+from derivgen.api import LAYOUTS, derive
 from derivgen.documents import build_worksheets, write_atomically
 from derivgen.errors import DerivgenError
 
@@ -37,6 +37,11 @@ def _arguments() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=DIMS",
         help="declare a shape, such as W=C,D or x=1,D (repeatable)",
+    )
+    derive_cmd.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="arrange the assembled matrix in this layout (default: the note's arrangement)",
     )
     derive_cmd.add_argument("--format", choices=("text", "latex", "json", "pdf"), default="text")
     derive_cmd.add_argument(
@@ -87,7 +92,7 @@ def _run(options: argparse.Namespace) -> None:
     if options.command == "worksheet":
         _worksheet(options)
         return
-    derivation = derive(options.equation, options.target, options.shape)
+    derivation = derive(options.equation, options.target, options.shape, layout=options.layout)
     if options.format == "pdf":
         destination = options.output or _default_pdf_name(options.equation, options.target)
         print(derivation.to_pdf(destination))

@@ -51,9 +51,14 @@ def arrangement(
     )
     return {
         "numerator": f"with {where} (numerator layout: one row per component of the output)",
-        "denominator": f"with {where}, the arrangement the note uses for row vectors",
-        "variable": f"in the shape of the variable, with {where}",
-        "output": f"in the shape of the output, with {where}",
+        "denominator": f"with {where} (denominator layout: one row per component of the "
+        "variable, the arrangement the note uses for row vectors)",
+        "variable": f"in the shape of the variable (denominator layout), with {where}",
+        "variable transposed": f"in the shape of the variable transposed (numerator layout), "
+        f"with {where}",
+        "output": f"in the shape of the output (numerator layout), with {where}",
+        "output transposed": f"in the shape of the output transposed (denominator layout), "
+        f"with {where}",
         "scalar": "a single number",
     }[layout]
 

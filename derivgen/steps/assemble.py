@@ -45,21 +45,40 @@ def _axes(
     return names[0], names[1], shape.rows, shape.cols
 
 
+LAYOUTS = ("numerator", "denominator")
+"""The layouts a user may ask for; without one, the note's arrangement is used."""
+
+
 def arrange(
     of_shape: Shape,
     of_names: tuple[sympy.Symbol, ...],
     by_shape: Shape,
     by_names: tuple[sympy.Symbol, ...],
+    layout: str | None = None,
 ) -> Arrangement:
-    """The note's arrangement of a derivative with at most two axes."""
+    """The arrangement of a derivative with at most two axes, in `layout` or the note's.
+
+    Numerator layout lays the output's indices along the rows and the variable's along the
+    columns; denominator layout the other way round. The note's own choice is numerator for a
+    column-vector output, denominator for a row-vector output, and a scalar's derivative in the
+    shape of the variable (denominator layout).
+    """
     if of_shape.is_scalar and by_shape.is_scalar:
         return Arrangement(None, None, 1, 1, "scalar")
     if of_shape.is_scalar:
-        return Arrangement(*_axes(by_shape, by_names), "variable")
+        row, col, rows, cols = _axes(by_shape, by_names)
+        if layout == "numerator":
+            return Arrangement(col, row, cols, rows, "variable transposed")
+        return Arrangement(row, col, rows, cols, "variable")
     if by_shape.is_scalar:
-        return Arrangement(*_axes(of_shape, of_names), "output")
+        row, col, rows, cols = _axes(of_shape, of_names)
+        if layout == "denominator":
+            return Arrangement(col, row, cols, rows, "output transposed")
+        return Arrangement(row, col, rows, cols, "output")
     (of_size,), (by_size,) = of_shape.axes, by_shape.axes
-    if of_shape.is_row:
+    if layout is None:
+        layout = "denominator" if of_shape.is_row else "numerator"
+    if layout == "denominator":
         return Arrangement(by_names[0], of_names[0], by_size, of_size, "denominator")
     return Arrangement(of_names[0], by_names[0], of_size, by_size, "numerator")
 

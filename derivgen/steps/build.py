@@ -53,8 +53,18 @@ class Derived:
     arrangement: Arrangement | None
 
 
-def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_text: str) -> Derived:
-    """Derive ∂target.of/∂target.by step by step, as the note would."""
+def build(
+    equation: Equation,
+    shapes: Shapes,
+    target: ResolvedTarget,
+    target_text: str,
+    layout: str | None = None,
+) -> Derived:
+    """Derive ∂target.of/∂target.by step by step, as the note would.
+
+    `layout` ("numerator" or "denominator") arranges the assembled matrix; None keeps the
+    note's arrangement.
+    """
     product = note_product(equation, shapes, target)
     chain = find_chain(equation, shapes, target) if product is None else None
     if product is not None:
@@ -69,11 +79,11 @@ def build(equation: Equation, shapes: Shapes, target: ResolvedTarget, target_tex
     arrangement = None
     matrix = None
     if len(of_shape.axes) + len(by_shape.axes) <= 2:
-        arrangement = arrange(of_shape, target.of_names, by_shape, target.by_names)
+        arrangement = arrange(of_shape, target.of_names, by_shape, target.by_names, layout)
         matrix = recognize(general, arrangement, shapes)
         steps.append(_assemble_step(target, shapes, general, arrangement, matrix))
     else:
-        steps.append(_array_step(target, shapes, general))
+        steps.append(_array_step(target, shapes, general, layout))
     if chain is not None:
         steps.append(_chain_summary(middle))
     return Derived(
@@ -188,7 +198,9 @@ def _slice_shape(shape: Shape, names: tuple[sympy.Symbol, ...], fixed: set) -> S
     return Shape(rows, cols)
 
 
-def _array_step(target: ResolvedTarget, shapes: Shapes, general: sympy.Expr) -> ArrayStep:
+def _array_step(
+    target: ResolvedTarget, shapes: Shapes, general: sympy.Expr, layout: str | None
+) -> ArrayStep:
     conditions, compact = _conditions(general, target)
     substitution = {replaced: kept for kept, replaced in conditions}
     indices = (*target.of_names, *target.by_names)
@@ -205,11 +217,17 @@ def _array_step(target: ResolvedTarget, shapes: Shapes, general: sympy.Expr) -> 
         compact_indices=tuple(n for n in indices if n not in substitution),
         compact_source=tuple(substitution.get(n, n) for n in indices),
         compact=compact,
-        slice=_slice(target, shapes, conditions, compact),
+        slice=_slice(target, shapes, conditions, compact, layout),
     )
 
 
-def _slice(target: ResolvedTarget, shapes: Shapes, conditions, compact: sympy.Expr) -> Slice | None:
+def _slice(
+    target: ResolvedTarget,
+    shapes: Shapes,
+    conditions: tuple[tuple[sympy.Symbol, sympy.Symbol], ...],
+    compact: sympy.Expr,
+    layout: str | None,
+) -> Slice | None:
     """The note's `∂Y_{i,:}/∂X_{i,:} = W`: when G does not depend on a matched index at all."""
     fixed = {kept for kept, _ in conditions if kept not in compact.free_symbols}
     if not fixed:
@@ -219,7 +237,7 @@ def _slice(target: ResolvedTarget, shapes: Shapes, conditions, compact: sympy.Ex
     by_shape = _slice_shape(shapes[target.by], target.by_names, held)
     free_of = tuple(n for n in target.of_names if n not in held)
     free_by = tuple(n for n in target.by_names if n not in held)
-    arrangement = arrange(of_shape, free_of, by_shape, free_by)
+    arrangement = arrange(of_shape, free_of, by_shape, free_by, layout)
     try:
         result = recognize(compact, arrangement, shapes)
     except NotDerivableError:

@@ -139,8 +139,8 @@ class AssembleStep(Step):
 
     `layout` is "numerator" (rows follow the output), "denominator" (rows follow the
     variable: the note's arrangement for row vectors), "variable" (a scalar's derivative,
-    shaped like the variable), "output" (a derivative by a scalar, shaped like the output)
-    or "scalar".
+    shaped like the variable), "output" (a derivative by a scalar, shaped like the output),
+    "variable transposed" or "output transposed" (the same in the other layout), or "scalar".
     """
 
     kind: ClassVar[str] = "assemble"
