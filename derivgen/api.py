@@ -23,7 +23,10 @@ from derivgen.render.text import text
 from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
 from derivgen.steps.kinds import Step
+from derivgen.steps.views import VIEWS, check_views
 from derivgen.verify import Checked, Verification, verify
+
+__all__ = ["LAYOUTS", "VIEWS", "Derivation", "derive"]
 
 ShapeSpec = str | Sequence[int | str]
 """A declared shape: "C,D", "5,8", "1,D", or a (rows, cols) pair."""
@@ -90,12 +93,22 @@ def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dic
     return declared
 
 
+def _views(views: Sequence[str] | str) -> tuple[str, ...]:
+    """ "index,vec" or ["index", "vec"] as a tuple of names, blanks dropped, repeats once."""
+    if isinstance(views, str):
+        views = views.split(",")
+    if not all(isinstance(v, str) for v in views):
+        raise DerivgenError("views must be given as strings, such as ['index', 'vec']")
+    return tuple(dict.fromkeys(v.strip() for v in views if v.strip()))
+
+
 def derive(
     equation: str,
     target: str,
     shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None,
     *,
     layout: str | None = None,
+    views: Sequence[str] | str = (),
 ) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 
@@ -103,6 +116,9 @@ def derive(
     `layout` is "numerator" or "denominator"; by default the note's arrangement (numerator for
     a column-vector output, denominator for a row-vector output, a scalar's gradient in the
     shape of the variable).
+    `views` adds, to a derivative by a matrix, any of the math.SE thread's views: "index"
+    (Kronecker deltas), "vec" (Kronecker products) and "backprop" (the outer product met
+    when the output feeds a scalar loss); a list or a comma-separated string.
 
     Raises DerivgenError, with a one-line message, for anything it cannot parse, shape, derive
     or verify.
@@ -115,5 +131,7 @@ def derive(
     wanted = parse_target(target)
     shaped = infer_shapes(parsed, _declarations(shapes))
     resolved = resolve_target(wanted, parsed, shaped)
-    derived = build(parsed, shaped, resolved, target, layout)
+    wanted_views = _views(views)
+    check_views(wanted_views, shaped, resolved)
+    derived = build(parsed, shaped, resolved, target, layout=layout, views=wanted_views)
     return Derivation(verify(parsed, shaped, derived))

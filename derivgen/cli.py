@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from derivgen.api import LAYOUTS, derive
+from derivgen.api import LAYOUTS, VIEWS, derive
 from derivgen.documents import build_worksheets, write_atomically
 from derivgen.errors import DerivgenError
 
@@ -42,6 +42,12 @@ def _arguments() -> argparse.ArgumentParser:
         "--layout",
         choices=LAYOUTS,
         help="arrange the assembled matrix in this layout (default: the note's arrangement)",
+    )
+    derive_cmd.add_argument(
+        "--views",
+        default="",
+        metavar="VIEW[,VIEW]...",
+        help=f"for a derivative by a matrix, add these views: {','.join(VIEWS)}",
     )
     derive_cmd.add_argument("--format", choices=("text", "latex", "json", "pdf"), default="text")
     derive_cmd.add_argument(
@@ -92,7 +98,13 @@ def _run(options: argparse.Namespace) -> None:
     if options.command == "worksheet":
         _worksheet(options)
         return
-    derivation = derive(options.equation, options.target, options.shape, layout=options.layout)
+    derivation = derive(
+        options.equation,
+        options.target,
+        options.shape,
+        layout=options.layout,
+        views=options.views,
+    )
     if options.format == "pdf":
         destination = options.output or _default_pdf_name(options.equation, options.target)
         print(derivation.to_pdf(destination))

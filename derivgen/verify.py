@@ -35,12 +35,15 @@ from derivgen.steps.build import Derived
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
+    BackpropViewStep,
     ChainRuleStep,
     DeltaStep,
     GeneralizeStep,
     IndexDerivativeStep,
+    IndexViewStep,
     IsolateStep,
     Link,
+    VecViewStep,
     ZeroStep,
 )
 
@@ -251,6 +254,9 @@ def _claims(derived: Derived) -> list[_Claim]:
                 claims.append(_Claim(step.of, step.by, step.result, step.kind))
             case IndexDerivativeStep():
                 claims.append(_Claim(step.of, step.by, step.derivative, step.kind))
+            case IndexViewStep():
+                claims.append(_Claim(step.of, step.by, step.derivative, step.kind))
+                claims.append(_Claim(step.of, step.by, step.result, step.kind))
             case ZeroStep():
                 claims.append(_Claim(step.of, step.by, sympy.Integer(0), step.kind))
     return claims
@@ -358,6 +364,64 @@ class _Checker:
                     )
                 self.brute_force += 1
 
+    def check_vec(self, step: VecViewStep) -> None:
+        """∂vec(f)/∂vec(W) against brute force on vec (columns stacked) of both."""
+        vec_of = _vec(self.instance.arrays[_name(step.of)])
+        vec_by = _vec(self.instance.arrays[_name(step.by)])
+        explicit = self.instance.matrix(step.result)
+        if explicit.shape != (len(vec_of), len(vec_by)):
+            raise VerificationError(
+                f"the vec view {step.result} is {explicit.rows}×{explicit.cols} on the instance, "
+                f"but ∂vec({step.of})/∂vec({step.by}) is {len(vec_of)}×{len(vec_by)}"
+            )
+        for r, c in itertools.product(range(explicit.rows), range(explicit.cols)):
+            truth = sympy.diff(vec_of[r], vec_by[c])
+            if not self.equal(truth, explicit[r, c]):
+                raise VerificationError(
+                    f"the vec view {step.result} has {explicit[r, c]} at row {r + 1}, column "
+                    f"{c + 1}, but brute force gives {truth}"
+                )
+            self.brute_force += 1
+            if r == c:
+                self._finite_difference(vec_of[r], vec_by[c], explicit[r, c], "vec view")
+
+    def check_backprop(self, step: BackpropViewStep) -> None:
+        """The outer product against brute force on the loss L = Σ g ∘ z, whose gradient is g."""
+        instance = self.instance
+        gradient_name, output = _name(step.gradient), instance.arrays[_name(step.output)]
+        gradient = explicit_symbols(gradient_name, output.rows, output.cols)
+        loss = sum(gradient.multiply_elementwise(output))
+        shapes = Shapes(
+            {
+                **instance.shapes.of,
+                gradient_name: instance.shapes[_name(step.output)],
+                str(step.loss): Shape(1, 1),
+            }
+        )
+        arrays = {
+            **instance.arrays,
+            gradient_name: gradient,
+            str(step.loss): sympy.ImmutableMatrix([[loss]]),
+        }
+        checker = _Checker(_Instance(shapes, instance.sizes, arrays))
+        checker.check(_Claim(step.loss, step.by_entry, step.result, step.kind))
+        explicit = checker.instance.matrix(step.matrix)
+        for r, c in itertools.product(range(explicit.rows), range(explicit.cols)):
+            values = {}
+            if step.row_index is not None:
+                values[step.row_index] = sympy.Integer(r + 1)
+            if step.col_index is not None:
+                values[step.col_index] = sympy.Integer(c + 1)
+            variable = checker.instance.explicit(step.by_entry.xreplace(values))
+            truth = sympy.diff(loss, variable)
+            if not checker.equal(truth, explicit[r, c]):
+                raise VerificationError(
+                    f"the backprop view {step.matrix} has {explicit[r, c]} at row {r + 1}, "
+                    f"column {c + 1}, but brute force gives {truth}"
+                )
+            checker.brute_force += 1
+        self.absorb(checker)
+
     def check_array(self, step: ArrayStep) -> None:
         """The compact G and, where there is one, the slice matrix, against brute force."""
         shapes = self.instance.shapes
@@ -390,6 +454,11 @@ class _Checker:
                     self.brute_force += 1
 
 
+def _vec(matrix: sympy.MatrixBase) -> list[sympy.Expr]:
+    """The entries with the columns stacked, first column first, as vec(·) orders them."""
+    return [matrix[r, c] for c in range(matrix.cols) for r in range(matrix.rows)]
+
+
 def _dim(value: sympy.Expr) -> Dim:
     """A sympy dimension as the shapes hold it: a plain int when concrete."""
     return int(value) if value.is_Integer else value
@@ -418,6 +487,10 @@ def verify(equation: Equation, shapes: Shapes, derived: Derived) -> Checked:
             checker.check_matrix(step, general)
         elif isinstance(step, ArrayStep):
             checker.check_array(step)
+        elif isinstance(step, VecViewStep):
+            checker.check_vec(step)
+        elif isinstance(step, BackpropViewStep):
+            checker.check_backprop(step)
     verification = Verification(
         sizes={str(d): v for d, v in sizes.items() if not isinstance(d, int) or d != v},
         brute_force=checker.brute_force,

@@ -8,6 +8,7 @@ import sympy
 
 from derivgen.render.latex import LatexRenderer
 from derivgen.render.printers import to_json
+from derivgen.steps.kinds import BackpropViewStep, IndexViewStep, Step, VecViewStep
 from derivgen.verify import Checked
 
 
@@ -20,7 +21,7 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
     derived = checked.derived
     renderer = latex or LatexRenderer()
     arrangement = derived.arrangement
-    return {
+    result = {
         "equation": derived.equation,
         "target": derived.target,
         "shapes": {name: [_dim(s.rows), _dim(s.cols)] for name, s in derived.shapes.of.items()},
@@ -37,3 +38,19 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         "steps": [{"kind": s.kind, "latex": renderer.step(s)} for s in derived.steps],
         "verified": checked.verification.passed,
     }
+    views = _views(derived.steps)
+    return {**result, "views": views} if views else result
+
+
+def _views(steps: tuple[Step, ...]) -> dict[str, str]:
+    """The requested views' results: the index formula, ∂vec/∂vec, the backprop matrix."""
+    found = {}
+    for step in steps:
+        match step:
+            case IndexViewStep():
+                found["index"] = to_json(step.result)
+            case VecViewStep():
+                found["vec"] = to_json(step.result)
+            case BackpropViewStep():
+                found["backprop"] = to_json(step.matrix)
+    return found

@@ -118,6 +118,16 @@ def arrangement(step: AssembleStep | Slice) -> str:
     return layout_clause(step.layout, step.row_index, step.col_index, _math)
 
 
+def is_column(symbol: sympy.MatrixSymbol) -> bool:
+    rows, cols = symbol.shape
+    return cols == 1 and rows != 1
+
+
+def vec(symbol: sympy.MatrixSymbol) -> str:
+    """vec(·) of an array; a column vector is its own vec, so it is written plainly."""
+    return tex(symbol) if is_column(symbol) else rf"\operatorname{{vec}}({tex(symbol)})"
+
+
 def _number(value: float) -> str:
     if value == 0:
         return "0"
@@ -142,6 +152,8 @@ class LatexRenderer:
             index_list=index_list,
             arrangement=arrangement,
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
+            is_column=is_column,
+            vec=vec,
         )
         self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
 

@@ -155,6 +155,9 @@ class TextPrinter(StrPrinter):
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
 
+    def _print_KroneckerProduct(self, expr: sympy.KroneckerProduct) -> str:
+        return " ⊗ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
+
     def _print_MatMul(self, expr: sympy.MatMul) -> str:
         factors = list(expr.args)
         sign = ""

@@ -14,6 +14,7 @@ from derivgen.render.prose import describe, instance_sizes, listing
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
+    BackpropViewStep,
     ChainRuleStep,
     ChainSummaryStep,
     ComponentStep,
@@ -23,12 +24,14 @@ from derivgen.steps.kinds import (
     ExpandStep,
     GeneralizeStep,
     IndexDerivativeStep,
+    IndexViewStep,
     IntermediatesStep,
     IsolateStep,
     ShapesStep,
     Slice,
     Step,
     Term,
+    VecViewStep,
     ZeroStep,
 )
 from derivgen.verify import Checked
@@ -307,6 +310,60 @@ class TextRenderer:
                     textwrap.fill(b, self.width, initial_indent="  • ", subsequent_indent="    ")
                     for b in bullets
                 ),
+            ]
+        )
+
+    def _print_IndexViewStep(self, step: IndexViewStep) -> str:
+        head = _partial(step.of, step.by)
+        lines = [f"{head} = {_t(step.derivative)}"]
+        if step.result != step.derivative:
+            lines.append(f"{' ' * len(head)} = {_t(step.result)}")
+        return "\n\n".join(
+            [
+                self._prose(
+                    "View: index notation. Write one component with its sums and "
+                    f"differentiate it by a general entry {_t(step.by)}; the derivative of one "
+                    "entry by another is a Kronecker delta (δₐ,ᵦ = 1 when a = b, else 0):"
+                ),
+                self._formula(f"{_t(step.of)} = {_t(step.component)}"),
+                self._formula(*lines),
+            ]
+        )
+
+    def _print_VecViewStep(self, step: VecViewStep) -> str:
+        by = f"vec({_t(step.by)})"
+        rows, cols = step.of.shape
+        of = _t(step.of) if cols == 1 and rows != 1 else f"vec({_t(step.of)})"
+        likewise = "" if of == _t(step.of) else f", and those of {_t(step.of)} likewise"
+        prose = (
+            f"View: vectorization. Stack the columns of {_t(step.by)} into one long vector "
+            f"{by}{likewise}. The derivative then has only two axes, and it is a matrix of "
+            "Kronecker products (A ⊗ B is the block matrix whose block (p, q) is A_pq B)"
+        )
+        parts = [self._prose(prose + (": since" if step.linear else ":"))]
+        if step.linear:
+            parts += [self._formula(f"{of} = ({_t(step.result)}) {by},"), "we have"]
+        parts.append(self._formula(f"∂{of}/∂{by} = {_t(step.result)}"))
+        return "\n\n".join(parts)
+
+    def _print_BackpropViewStep(self, step: BackpropViewStep) -> str:
+        head = _partial(step.loss, step.by_entry)
+        pad = " " * len(head)
+        lines = [f"{head} = {_t(step.rule)}", f"{pad} = {_t(step.summed)}"]
+        if step.result != step.summed:
+            lines.append(f"{pad} = {_t(step.result)}")
+        loss, output = _t(step.loss), _t(step.output)
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"View: backpropagation. When {output} feeds a scalar loss {loss}, the "
+                    f"array above is never needed. Write {_t(step.gradient)} = ∂{loss}/∂{output} "
+                    f"for the gradient that arrives from the loss (shaped like {output}). By the "
+                    f"chain rule, for every entry of {_t(step.by)},"
+                ),
+                self._formula(*lines),
+                self._prose(f"so, in the shape of {_t(step.by)},"),
+                self._formula(f"∂{loss}/∂{_t(step.by)} = {_t(step.matrix)}"),
             ]
         )
 

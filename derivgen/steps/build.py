@@ -7,6 +7,7 @@ and the assembled Jacobian (or, for three or more axes, the array F and its comp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy
@@ -32,6 +33,7 @@ from derivgen.steps.kinds import (
     Step,
 )
 from derivgen.steps.note import note_product, note_steps
+from derivgen.steps.views import view_steps
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,14 @@ def build(
     shapes: Shapes,
     target: ResolvedTarget,
     target_text: str,
+    *,
     layout: str | None = None,
+    views: Sequence[str] = (),
 ) -> Derived:
     """Derive ∂target.of/∂target.by step by step, as the note would.
 
     `layout` ("numerator" or "denominator") arranges the assembled matrix; None keeps the
-    note's arrangement.
+    note's arrangement. `views` (checked by `check_views`) adds the math.SE thread's views.
     """
     product = note_product(equation, shapes, target)
     chain = find_chain(equation, shapes, target) if product is None else None
@@ -86,6 +90,7 @@ def build(
         steps.append(_array_step(target, shapes, general, layout))
     if chain is not None:
         steps.append(_chain_summary(middle))
+    steps += view_steps(views, equation, shapes, target, general)
     return Derived(
         equation=equation.text.strip(),
         target=target_text.strip(),

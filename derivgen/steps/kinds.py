@@ -270,3 +270,56 @@ class ChainSummaryStep(Step):
     by: sympy.Expr
     names: tuple[sympy.MatrixSymbol, ...]
     sums: tuple[tuple[sympy.Symbol, Dim], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexViewStep(Step):
+    """The math.SE answer's index notation: ∂f_i/∂W_{m,n} = δ_{i,m} x_n, deltas kept."""
+
+    kind: ClassVar[str] = "view_index"
+    of: sympy.Expr
+    by: sympy.Expr
+    component: sympy.Expr
+    derivative: sympy.Expr
+    """The component differentiated by the ordinary rules, ∂W_{k,l}/∂W_{m,n} = δ_{k,m} δ_{l,n}."""
+    result: sympy.Expr
+    """The same with the summed deltas summed out; deltas between free indices stay."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VecViewStep(Step):
+    """Vectorization: f = (xᵀ ⊗ I) vec(W), so ∂f/∂vec(W) = xᵀ ⊗ I (vec stacks the columns)."""
+
+    kind: ClassVar[str] = "view_vec"
+    of: sympy.MatrixSymbol
+    by: sympy.MatrixSymbol
+    result: sympy.Basic
+    """∂vec(of)/∂vec(by), one row per entry of vec(of), as Kronecker products."""
+    linear: bool
+    """Whether `of` is linear in `by`, so that vec(of) = result · vec(by) holds as well."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackpropViewStep(Step):
+    """When z feeds a scalar loss L: ∂L/∂W = Σ_i ∂L/∂z_i ∂z_i/∂W, the outer product g xᵀ."""
+
+    kind: ClassVar[str] = "view_backprop"
+    loss: sympy.Symbol
+    output: sympy.MatrixSymbol
+    by: sympy.MatrixSymbol
+    gradient: sympy.MatrixSymbol
+    """g = ∂L/∂z, the gradient arriving from the loss, shaped like the output."""
+    of: sympy.Expr
+    """An entry z_i of the output …"""
+    by_entry: sympy.Expr
+    """… and an entry W_{j,k} of the variable."""
+    rule: sympy.Expr
+    """Σ_i ∂L/∂z_i ∂z_i/∂W_{j,k}, the partials unevaluated."""
+    summed: sympy.Expr
+    """Σ_i g_i (∂z_i/∂W_{j,k}), with the general entry substituted."""
+    result: sympy.Expr
+    """∂L/∂W_{j,k} with the deltas summed out."""
+    matrix: sympy.Basic
+    """∂L/∂W in the shape of W."""
+    row_index: sympy.Symbol | None
+    col_index: sympy.Symbol | None

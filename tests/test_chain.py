@@ -1,0 +1,85 @@
+"""Section 5 of the note: products of three or more arrays by the chain rule.
+
+The steps must name one intermediate per stage and sum the chain rule over it; the results
+(`general`, `matrix`, `entry`) are compared with sympy on explicit matrices and with central
+differences by tests/oracle.py, never with derivgen's own output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derivgen import derive
+from tests.oracle import check_derivative
+
+SIZES = {"C": 2, "D": 3, "N": 4, "M": 5}
+
+
+def test_the_notes_example_names_m_and_sums_over_it() -> None:
+    d = derive("y = V W x", "dy/dx")
+    kinds = [s.kind for s in d.steps]
+    assert kinds == [
+        "shapes",
+        "intermediates",
+        "chain_rule",
+        "generalize",
+        "assemble",
+        "chain_summary",
+    ]
+    result = d.as_dict()
+    assert result["matrix"] == "V*W"
+    assert check_derivative(result, lambda m: m["V"] * m["W"] * m["x"], SIZES, "y", "x") > 0
+    text = d.to_text()
+    assert "m = W x." in text and "y = V m," in text and "dy/dx = dy/dm dm/dx." in text
+    assert "∂yᵢ/∂xⱼ = Σ(k=1…D) ∂yᵢ/∂mₖ·∂mₖ/∂xⱼ" in text
+    assert "∂yᵢ/∂mₖ = Vᵢ,ₖ" in text and "∂mₖ/∂xⱼ = Wₖ,ⱼ" in text
+    assert "To summarize" in text
+    latex = d.to_latex()
+    assert r"\sum_{k=1}^{D} \frac{\partial \vec{y}_{i}}{\partial \vec{m}_{k}}" in latex
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "shapes", "function", "by", "matrix"),
+    [
+        ("y = V W x", "dy/dx", {}, lambda m: m["V"] * m["W"] * m["x"], "x", "V*W"),
+        ("y = U V W x", "dy/dx", {}, lambda m: m["U"] * m["V"] * m["W"] * m["x"], "x", "U*V*W"),
+        ("y = V W x", "dy/dW", {}, lambda m: m["V"] * m["W"] * m["x"], "W", None),
+        ("y = U V W x", "dy/dV", {}, lambda m: m["U"] * m["V"] * m["W"] * m["x"], "V", None),
+        ("y = x W V", "dy/dx", {"x": "1,D"}, lambda m: m["x"] * m["W"] * m["V"], "x", "W*V"),
+        ("s = a^T W x", "ds/dW", {}, lambda m: m["a"].T * m["W"] * m["x"], "W", "a*x.T"),
+        ("s = a^T W x", "ds/dx", {}, lambda m: m["a"].T * m["W"] * m["x"], "x", "W.T*a"),
+    ],
+)
+def test_chains_agree_with_brute_force(equation, target, shapes, function, by, matrix) -> None:
+    d = derive(equation, target, shapes)
+    assert "chain_rule" in [s.kind for s in d.steps]
+    result = d.as_dict()
+    assert result["matrix"] == matrix
+    assert check_derivative(result, function, SIZES, equation.split()[0], by) > 0
+
+
+def test_longer_chains_name_one_intermediate_per_stage_before_use() -> None:
+    text = derive("y = U V W x", "dy[2]/dx[3]").to_text()
+    assert "m = W x, n = V m." in text and "y = U n," in text
+    assert "dy/dx = dy/dn dn/dm dm/dx." in text
+    assert text.index("n = V m") < text.index("∂y₂/∂n")
+
+
+def test_a_concrete_entry_is_chained_with_its_own_indices() -> None:
+    result = derive("y = V W x", "dy[2]/dx[3]").as_dict()
+    assert result["entry"] == "Sum(V[2, k]*W[k, 3], (k, 1, D))"
+    check_derivative(
+        result,
+        lambda m: m["V"] * m["W"] * m["x"],
+        SIZES,
+        "y",
+        "x",
+        of_idx=(2,),
+        by_idx=(3,),
+    )
+
+
+def test_intermediates_never_take_a_name_in_use() -> None:
+    d = derive("y = A B m", "dy/dm")
+    names = next(s for s in d.steps if s.kind == "intermediates").names
+    assert [str(n) for n in names] == ["n"]
