@@ -118,6 +118,11 @@ def arrangement(step: AssembleStep | Slice) -> str:
     return layout_clause(step.layout, step.row_index, step.col_index, _math)
 
 
+def is_whole(value: sympy.Basic) -> bool:
+    """A scalar output named without an index (`L`), rather than one entry of an array."""
+    return isinstance(value, sympy.Symbol)
+
+
 def is_column(symbol: sympy.MatrixSymbol) -> bool:
     rows, cols = symbol.shape
     return cols == 1 and rows != 1
@@ -156,6 +161,7 @@ class LatexRenderer:
             vec=vec,
         )
         self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
+        self.environment.tests["whole"] = is_whole
 
     def step(self, step: Step) -> str:
         """One step through `templates/steps/<kind>.tex.j2`; a kind without one is an error."""

@@ -7,12 +7,17 @@ matrices named the way `sympy.parse_expr` reads them back.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from derivgen.model.matrices import Applied, EntrySum
+
+_MAX_CHAINED = 5
+"""Longer products keep sympy's order: trying every order would take too long."""
 
 
 def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
@@ -34,6 +39,30 @@ def _negatives_last(terms: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     return sorted(terms, key=lambda t: t.could_extract_minus_sign())
 
 
+def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
+    """Entries in the order a product is written: `W_{i,k} x_k`, `x_k A_{k,l} x_l`.
+
+    sympy sorts a product's factors its own way; the note writes entries so that each one's
+    last index meets the next one's first, as in matrix multiplication. Other factors keep
+    their places; among equally good orders the original one wins.
+    """
+    slots = [n for n, f in enumerate(factors) if isinstance(f, sympy.Indexed)]
+    entries = [factors[n] for n in slots]
+    if not 1 < len(entries) <= _MAX_CHAINED:
+        return list(factors)
+
+    def joins(order: tuple[sympy.Indexed, ...]) -> int:
+        return sum(a.indices[-1] == b.indices[0] for a, b in itertools.pairwise(order))
+
+    best = max(itertools.permutations(entries), key=joins)
+    if joins(best) == joins(tuple(entries)):
+        return list(factors)
+    out = list(factors)
+    for slot, entry in zip(slots, best, strict=True):
+        out[slot] = entry
+    return out
+
+
 def _join_terms(printed: list[str]) -> str:
     """`a + b - c` from printed terms, folding a leading minus into the operator."""
     out = printed[0]
@@ -47,6 +76,9 @@ class NoteLatexPrinter(LatexPrinter):
 
     def __init__(self) -> None:
         super().__init__({"order": "none"})
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        return super()._print_Mul(sympy.Mul(*_chained(expr.args), evaluate=False))
 
     def _print_Add(self, expr: sympy.Add, order: object = None) -> str:
         return super()._print_Add(_terms_in_reading_order(expr), order="none")
@@ -124,7 +156,7 @@ class TextPrinter(StrPrinter):
         return super()._print_Add(_terms_in_reading_order(expr), order="none")
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        factors = list(expr.args)
+        factors = _chained(expr.args)
         sign = ""
         if factors[0].is_Number and factors[0].is_negative:
             sign, factors[0] = "-", -factors[0]

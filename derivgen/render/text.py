@@ -39,6 +39,8 @@ from derivgen.verify import Checked
 WIDTH = 80
 _DOTS = {Dots.LOW: "…", Dots.ACROSS: "⋯", Dots.DOWN: "⋮", Dots.DIAGONAL: "⋱"}
 _INDENT = "    "
+_MAX_BREAK_DEPTH = 3
+"""Signs nested deeper than this in brackets are never line breaks."""
 
 
 def _t(value: Term | sympy.Basic) -> str:
@@ -67,23 +69,39 @@ def _sliced(symbol: sympy.Basic, indices: Sequence[sympy.Symbol | None]) -> str:
 
 
 def _wrap(line: str, width: int) -> list[str]:
-    """A long formula broken before its outermost + and - signs, aligned after its `=`."""
+    """A long formula broken before + and - signs, aligned after its `=`.
+
+    The outermost signs are tried first; a formula whose every sign sits inside brackets
+    (a sum of a product of sums) is broken at the shallowest signs that let it fit.
+    """
     if len(line) <= width:
         return [line]
     equals = line.find(" = ")
     indent = " " * (equals + 1) if 0 <= equals < width // 2 else ""
-    breaks, depth = [], 0
+    signs: list[tuple[int, int]] = []
+    depth = 0
     for at, char in enumerate(line):
         depth += (char in "([") - (char in ")]")
-        if depth == 0 and at > equals + 3 and line.startswith((" + ", " - "), at):
-            breaks.append(at)
+        if at > equals + 3 and line.startswith((" + ", " - "), at):
+            signs.append((depth, at))
+    pieces = [line]
+    for deepest in range(_MAX_BREAK_DEPTH + 1):
+        breaks = [at for level, at in signs if level <= deepest]
+        pieces = _pieces(line, breaks, width, indent)
+        if all(len(p) <= width for p in pieces):
+            break
+    return [pieces[0], *(indent + p for p in pieces[1:])]
+
+
+def _pieces(line: str, breaks: list[int], width: int, indent: str) -> list[str]:
+    """Greedy: each piece as long as fits, cut before one of `breaks`."""
     pieces, start = [], 0
     for previous, cut in itertools.pairwise([*breaks, len(line)]):
         if len(indent if pieces else "") + cut - start > width and previous > start:
             pieces.append(line[start:previous])
             start = previous + 1
     pieces.append(line[start:])
-    return [pieces[0], *(indent + p for p in pieces[1:])]
+    return pieces
 
 
 class TextRenderer:
@@ -134,12 +152,20 @@ class TextRenderer:
             how += (", scaled by " + listing(scalars) if scalars else "") + ":"
         else:
             how = "In terms of scalar entries:"
+        if isinstance(step.lhs, sympy.Symbol):
+            intro = (
+                f"The output {lhs} is a single number, so its gradient has one partial per entry "
+                f"of the variable, which in the note's arrangement takes the variable's shape. "
+                f"Write {lhs} in terms of scalar values only."
+            )
+        else:
+            intro = (
+                f"Write a formula for a single scalar component, {lhs}, in terms of scalar "
+                "values only."
+            )
         return "\n\n".join(
             [
-                self._prose(
-                    f"Write a formula for a single scalar component, {lhs}, in terms of scalar "
-                    f"values only. {how}"
-                ),
+                self._prose(f"{intro} {how}"),
                 self._formula(f"{lhs} = {_t(step.rhs)}"),
             ]
         )
