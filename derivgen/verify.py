@@ -187,8 +187,9 @@ class _Instance:
                 mapping[sympy.MatrixSymbol(name, shape.rows, shape.cols)] = value
         replaced = expr.xreplace(mapping).xreplace(self.size_values)
         if isinstance(replaced, sympy.MatrixBase | sympy.MatrixExpr):
-            return sympy.ImmutableMatrix(replaced.as_explicit())
-        return sympy.ImmutableMatrix([[replaced]])
+            # doit: a scalar factor such as (aᵀx) is kept as Trace(aᵀx) until evaluated
+            return sympy.ImmutableMatrix(replaced.as_explicit()).doit()
+        return sympy.ImmutableMatrix([[replaced]]).doit()
 
 
 def _evaluate(node: Node, arrays: Mapping[str, sympy.ImmutableMatrix]) -> sympy.ImmutableMatrix:

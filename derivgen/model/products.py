@@ -12,7 +12,7 @@ from fractions import Fraction
 import sympy
 
 from derivgen.model.indexing import Index, entry
-from derivgen.model.shapes import Dim, Shape, Shapes
+from derivgen.model.shapes import Dim, Shape, Shapes, conformable
 from derivgen.parse.ast import (
     Equation,
     MatMul,
@@ -101,6 +101,11 @@ def _arrays(product: Product, shapes: Shapes) -> list[tuple[Operand, Shape]]:
         (op, shapes[op.name].transposed() if op.transposed else shapes[op.name])
         for op in product.operands
     ]
+
+
+def is_chain(product: Product, shapes: Shapes) -> bool:
+    """Whether the product's arrays (scalars aside) multiply as one chain of matrix products."""
+    return conformable([shape for _, shape in _arrays(product, shapes) if not shape.is_scalar])
 
 
 def inner_sizes(product: Product, shapes: Shapes) -> list[Dim]:

@@ -9,7 +9,7 @@ is tried both ways, preferring the reading that forces the fewest unknown sizes 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
@@ -81,6 +81,14 @@ class Shape:
 
     def __str__(self) -> str:
         return f"({self.rows}, {self.cols})"
+
+
+def conformable(factors: Sequence[Shape]) -> bool:
+    """Whether the arrays multiply as one chain of matrix products, each inner size agreeing.
+
+    `(aᵀx) b` flattens to aᵀ, x, b, which is no chain: aᵀx is a scalar that scales b.
+    """
+    return all(a.cols == b.rows for a, b in itertools.pairwise(factors))
 
 
 @dataclass(frozen=True)

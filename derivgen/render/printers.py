@@ -25,6 +25,11 @@ def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
     return (rows == 1) != (cols == 1)
 
 
+def _is_one_by_one(expr: sympy.Basic) -> bool:
+    """A 1x1 product such as aᵀx, whose trace derivgen uses to scale a matrix by it."""
+    return getattr(expr, "shape", None) == (1, 1)
+
+
 def _is_entry(expr: sympy.Basic) -> bool:
     return isinstance(expr, sympy.Indexed | sympy.Symbol)
 
@@ -110,6 +115,11 @@ class NoteLatexPrinter(LatexPrinter):
     def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
         rows, cols = (self._print(d) for d in expr.shape)
         return rf"\mathbf{{1}}_{{{rows}\times {cols}}}"
+
+    def _print_Trace(self, expr: sympy.Trace) -> str:
+        if _is_one_by_one(expr.arg):
+            return rf"\left({self._print(expr.arg)}\right)"
+        return super()._print_Trace(expr)
 
     def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
@@ -226,6 +236,8 @@ class TextPrinter(StrPrinter):
         return " ∘ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
 
     def _print_Trace(self, expr: sympy.Trace) -> str:
+        if _is_one_by_one(expr.arg):
+            return f"({self._print(expr.arg)})"
         return f"tr({self._print(expr.arg)})"
 
 

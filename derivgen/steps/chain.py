@@ -16,7 +16,7 @@ import sympy
 from derivgen.model.components import IndexSupply, shape_of
 from derivgen.model.indexing import indexed
 from derivgen.model.matrices import matrix_symbol, to_matrix_expr
-from derivgen.model.shapes import Dim, Shapes
+from derivgen.model.shapes import Dim, Shapes, conformable
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation, MatMul, Node, Symbol, Transpose
 from derivgen.steps.deltas import collapse
@@ -90,7 +90,10 @@ def find_chain(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> Ch
     factors = _factors(equation.rhs)
     if len(factors) < 3 or not all(_is_array(f) for f in factors):
         return None
-    if any(shape_of(f, shapes).is_scalar for f in factors):
+    sizes = [shape_of(f, shapes) for f in factors]
+    if any(s.is_scalar for s in sizes):
+        return None
+    if not conformable(sizes):
         return None
     holding = [n for n, f in enumerate(factors) if _holds(f, target.by)]
     if len(holding) != 1:

@@ -12,7 +12,14 @@ import itertools
 import sympy
 
 from derivgen.model.indexing import indexed, position
-from derivgen.model.products import Component, Product, as_product, component, inner_sizes
+from derivgen.model.products import (
+    Component,
+    Product,
+    as_product,
+    component,
+    inner_sizes,
+    is_chain,
+)
 from derivgen.model.shapes import Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation
@@ -37,6 +44,8 @@ def note_product(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> 
     """The product, when the note's method applies: two arrays, one sum, the variable once."""
     product = as_product(equation)
     if product is None or sum(op.name == target.by for op in product.operands) != 1:
+        return None
+    if not is_chain(product, shapes):
         return None
     if sum(size != 1 for size in inner_sizes(product, shapes)) > 1:
         return None

@@ -93,9 +93,7 @@ class _Recognizer:
         for factor in expr.args:
             uses = factor.free_symbols & {row, col} - {None}
             if not uses:
-                if factor.has(sympy.Indexed):
-                    raise _UnnamedError  # a scalar such as aᵀx as a factor: not named yet
-                coefficient.append(factor)
+                coefficient.append(self._scalar(factor) if factor.has(sympy.Indexed) else factor)
             elif isinstance(factor, sympy.KroneckerDelta) and set(factor.args) == {row, col}:
                 diagonal = True
             elif uses == {row}:
@@ -109,6 +107,17 @@ class _Recognizer:
         )
         scale = sympy.Mul(*coefficient)
         return named if scale == 1 else scale * named
+
+    def _scalar(self, expr: sympy.Expr) -> sympy.Expr:
+        """A scalar formula such as Σ_k a_k x_k as a 1x1 product, `(aᵀ x)`, kept as its trace.
+
+        sympy multiplies a 1x1 matrix with nothing else, but its trace is a scalar that it
+        will multiply with any matrix, and that `sympy.parse_expr` reads back.
+        """
+        named = self.matrix(expr, None, None)
+        if isinstance(named, sympy.MatrixExpr):
+            return sympy.Trace(named)
+        return named
 
     def _arrange(
         self,
@@ -165,6 +174,10 @@ class _Recognizer:
         if set(left) & set(right):
             raise _UnnamedError
         middle = [f for f in factors if f not in left and f not in right]
+        if row is None and col is None:
+            middle = [f for m in middle for f in _repeated(m)]
+            if len(middle) > 1:
+                left, middle = middle[:1], middle[1:]  # a scalar Σ_k a_k x_k reads aᵀ x
         weights = self.matrix(sympy.Mul(*middle), index, None) if middle else None
         a = self.matrix(sympy.Mul(*left), row, index) if left else None
         b = self.matrix(sympy.Mul(*right), index, col) if right else None
@@ -176,6 +189,13 @@ class _Recognizer:
         if b is not None:
             return (weights if weights is not None else ones).T * b
         return ones.T * weights
+
+
+def _repeated(factor: sympy.Expr) -> list[sympy.Expr]:
+    """`x_k²` as `x_k, x_k`, so that Σ_k x_k² reads xᵀ x."""
+    if isinstance(factor, sympy.Pow) and factor.exp.is_Integer and factor.exp > 1:
+        return [factor.base] * int(factor.exp)
+    return [factor]
 
 
 def _hadamard(parts: list[sympy.Basic]) -> sympy.Basic | None:
