@@ -47,6 +47,10 @@ class Applied(sympy.MatrixExpr):
     def _entry(self, i: int, j: int, **kwargs: object) -> sympy.Expr:
         return ELEMENTWISE[self.function](self.arg[i, j])
 
+    def _eval_transpose(self) -> Applied:
+        """f(A)ᵀ = f(Aᵀ): so that tanh(xᵀWᵀ)ᵀ reads tanh(W x)."""
+        return Applied(self.args[0], self.arg.T)
+
 
 class EntrySum(sympy.MatrixExpr):
     """`sum(A)`: the sum of all entries, a 1x1 matrix."""

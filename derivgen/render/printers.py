@@ -121,6 +121,15 @@ class NoteLatexPrinter(LatexPrinter):
             return rf"\left({self._print(expr.arg)}\right)"
         return super()._print_Trace(expr)
 
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        """Σ_{k=1}^{D} Σ_{l=1}^{C} …, one sign per index as the note writes, never 1 ≤ k ≤ D."""
+        innermost = super()._print_Sum(sympy.Sum(expr.function, expr.limits[0]))
+        outer = [
+            rf"\sum_{{{self._print(i)}={self._print(low)}}}^{{{self._print(high)}}} "
+            for i, low, high in reversed(expr.limits[1:])
+        ]
+        return "".join(outer) + innermost
+
     def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
 
