@@ -74,11 +74,32 @@ def _collapse(expr: sympy.Expr) -> sympy.Expr:
     return expr
 
 
+def _terms_for(body: sympy.Expr, index: sympy.Symbol) -> list[sympy.Expr]:
+    """The terms of `body`, multiplied out only where a bracket hides a delta on `index`.
+
+    `(x_k - t_k) W_{k,i}` stays one term, so that it is still read as Wᵀ(x - t) later;
+    `(a_k δ_{k,j} + b_k) c_k` is multiplied out, so that the delta can pick its term.
+    """
+    terms = []
+    for term in sympy.Add.make_args(body):
+        hidden = any(
+            isinstance(factor, sympy.Add)
+            and any(index in d.args for d in factor.atoms(sympy.KroneckerDelta))
+            for factor in sympy.Mul.make_args(term)
+        )
+        expanded = sympy.expand_mul(term, deep=False) if hidden else term
+        if expanded == term:
+            terms.append(term)
+        else:
+            terms += _terms_for(expanded, index)
+    return terms
+
+
 def _sum_out(body: sympy.Expr, limit: tuple) -> sympy.Expr:
     """Σ over one index: a delta on it picks one term; factors free of it move outside."""
     index, lower, upper = limit
     terms = []
-    for term in sympy.Add.make_args(sympy.expand_mul(body, deep=False)):
+    for term in _terms_for(body, index):
         delta = _delta_on(term, index)
         if delta is not None:
             other = delta.args[1] if delta.args[0] == index else delta.args[0]

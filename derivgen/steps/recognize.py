@@ -205,19 +205,39 @@ def _hadamard(parts: list[sympy.Basic]) -> sympy.Basic | None:
 
 
 def _factor(expr: sympy.Basic) -> sympy.Basic:
-    """`A x + Aᵀ x` -> `(A + Aᵀ) x`; `x aᵀ + x bᵀ` -> `x (aᵀ + bᵀ)`: a shared end factor."""
+    """`A x + Aᵀ x` -> `(A + Aᵀ) x`; `x aᵀ + x bᵀ` -> `x (aᵀ + bᵀ)`: shared factors pulled out.
+
+    A shared scalar comes out first, then a shared end factor on either side, again and
+    again: `-Aᵀ W r - Aᵀ Wᵀ r` -> `-Aᵀ (W + Wᵀ) r`, as The Matrix Cookbook writes it.
+    """
     if not isinstance(expr, sympy.MatAdd):
         return expr
-    terms = [t.args if isinstance(t, sympy.MatMul) else (t,) for t in expr.args]
-    if any(len(t) < 2 or not t[-1].is_Matrix for t in terms):
+    terms = [_coefficient_and_factors(t) for t in expr.args]
+    coefficients = {c for c, _ in terms}
+    if len(coefficients) == 1 and coefficients != {1}:
+        (shared,) = coefficients
+        return shared * _factor(sympy.MatAdd(*(_product(f) for _, f in terms)))
+    if any(len(f) < 2 for _, f in terms):
         return expr
-    if len({t[-1] for t in terms}) == 1:
-        heads = [sympy.MatMul(*t[:-1]) if len(t) > 2 else t[0] for t in terms]
-        return sympy.MatMul(sympy.MatAdd(*heads), terms[0][-1])
-    if len({t[0] for t in terms}) == 1 and all(t[0].is_Matrix for t in terms):
-        tails = [sympy.MatMul(*t[1:]) if len(t) > 2 else t[1] for t in terms]
-        return sympy.MatMul(terms[0][0], sympy.MatAdd(*tails))
+    if len({f[-1] for _, f in terms}) == 1:
+        heads = [c * _product(f[:-1]) for c, f in terms]
+        return sympy.MatMul(_factor(sympy.MatAdd(*heads)), terms[0][1][-1])
+    if len({f[0] for _, f in terms}) == 1:
+        tails = [c * _product(f[1:]) for c, f in terms]
+        return sympy.MatMul(terms[0][1][0], _factor(sympy.MatAdd(*tails)))
     return expr
+
+
+def _coefficient_and_factors(term: sympy.Basic) -> tuple[sympy.Expr, tuple[sympy.Basic, ...]]:
+    """`-2 A x` as (-2, (A, x)): the scalar in front and the matrices in order."""
+    if isinstance(term, sympy.MatMul):
+        coefficient, matrices = term.as_coeff_matrices()
+        return coefficient, tuple(matrices)
+    return sympy.Integer(1), (term,)
+
+
+def _product(factors: tuple[sympy.Basic, ...]) -> sympy.Basic:
+    return factors[0] if len(factors) == 1 else sympy.MatMul(*factors)
 
 
 def recognize_matrix(
