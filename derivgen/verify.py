@@ -186,6 +186,11 @@ class _Instance:
             else:
                 mapping[sympy.MatrixSymbol(name, shape.rows, shape.cols)] = value
         replaced = expr.xreplace(mapping).xreplace(self.size_values)
+        # sympy leaves OneMatrix(1, 3) * M unevaluated (inside a Trace, say): write them out
+        replaced = replaced.replace(
+            lambda e: isinstance(e, sympy.OneMatrix | sympy.Identity | sympy.ZeroMatrix),
+            lambda e: sympy.ImmutableMatrix(e.as_explicit()),
+        ).doit()
         if isinstance(replaced, sympy.MatrixBase | sympy.MatrixExpr):
             # doit: a scalar factor such as (aᵀx) is kept as Trace(aᵀx) until evaluated
             return sympy.ImmutableMatrix(replaced.as_explicit()).doit()

@@ -40,6 +40,9 @@ class _Recognizer:
             if row is None and col is None:
                 return expr
             return expr * sympy.OneMatrix(self.size(row), self.size(col))
+        if not free and (row is not None or col is not None):
+            # the same scalar formula in every entry, such as 2 Σ_k Σ_l X_{k,l}
+            return self._scalar(expr) * sympy.OneMatrix(self.size(row), self.size(col))
         if isinstance(expr, sympy.Add):
             parts = [self.matrix(term, row, col) for term in expr.args]
             if all(not isinstance(p, sympy.MatrixExpr) for p in parts):
@@ -102,6 +105,8 @@ class _Recognizer:
                 across.append(self.matrix(factor, None, col))
             else:
                 both.append(self.matrix(factor, row, col))
+        if not (down or across or both or diagonal):
+            return sympy.Mul(*coefficient)  # a scalar: every factor was one
         named = self._arrange(
             _hadamard(down), _hadamard(across), both, diagonal=diagonal, row=row, col=col
         )
