@@ -35,14 +35,10 @@ class _Recognizer:
         self, expr: sympy.Expr, row: sympy.Symbol | None, col: sympy.Symbol | None
     ) -> sympy.Basic:
         """The matrix (rows indexed by `row`, columns by `col`) whose entries are `expr`."""
-        free = expr.free_symbols & {row, col}
-        if not free and not expr.has(sympy.Indexed):
-            if row is None and col is None:
-                return expr
-            return expr * sympy.OneMatrix(self.size(row), self.size(col))
-        if not free and (row is not None or col is not None):
-            # the same scalar formula in every entry, such as 2 Σ_k Σ_l X_{k,l}
-            return self._scalar(expr) * sympy.OneMatrix(self.size(row), self.size(col))
+        if not expr.free_symbols & {row, col} and (
+            row is not None or col is not None or not expr.has(sympy.Indexed)
+        ):
+            return self._constant(expr, row, col)
         if isinstance(expr, sympy.Add):
             parts = [self.matrix(term, row, col) for term in expr.args]
             if all(not isinstance(p, sympy.MatrixExpr) for p in parts):
@@ -112,6 +108,15 @@ class _Recognizer:
         )
         scale = sympy.Mul(*coefficient)
         return named if scale == 1 else scale * named
+
+    def _constant(
+        self, expr: sympy.Expr, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic:
+        """The same value in every entry: a number, or a formula such as 2 Σ_k Σ_l X_{k,l}."""
+        value = self._scalar(expr) if expr.has(sympy.Indexed) else expr
+        if row is None and col is None:
+            return value
+        return value * sympy.OneMatrix(self.size(row), self.size(col))
 
     def _scalar(self, expr: sympy.Expr) -> sympy.Expr:
         """A scalar formula such as Σ_k a_k x_k as a 1x1 product, `(aᵀ x)`, kept as its trace.
