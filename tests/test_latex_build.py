@@ -95,6 +95,28 @@ def test_without_file_line_errors_the_first_bang_line_counts() -> None:
     assert first_latex_error(log) == "Emergency stop."
 
 
+MISSING_PACKAGE_LOG = """\
+(/usr/share/texlive/texmf-dist/tex/latex/base/size11.clo))
+! LaTeX Error: File `nosuch.sty' not found.
+
+Type X to quit or <RETURN> to proceed,
+or enter new name. (Default extension: sty)
+
+Enter file name:
+./derivation.tex:3: Emergency stop.
+<read *>
+
+l.3 \\begin
+          {document}^^M
+./derivation.tex:3:  ==> Fatal error occurred, no output PDF file produced!
+"""
+
+
+def test_the_first_error_counts_whichever_its_form() -> None:
+    # A missing package is printed `! message`, before the `Emergency stop` it causes.
+    assert first_latex_error(MISSING_PACKAGE_LOG) == "LaTeX Error: File `nosuch.sty' not found."
+
+
 def test_a_clean_log_has_no_error() -> None:
     assert first_latex_error("") is None
     assert first_latex_error("Output written on derivation.pdf (1 page, 1234 bytes).\n") is None

@@ -230,6 +230,60 @@ def test_a_template_with_a_latex_error_names_it_and_keeps_earlier_outputs(
     assert sorted(p.name for p in output.iterdir()) == sorted(OUTPUTS)
 
 
+def test_a_missing_package_is_named_not_the_emergency_stop_it_causes(
+    built: tuple[Path, tuple[Variant, ...]], tmp_path: Path
+) -> None:
+    directory, _ = built
+    (tmp_path / "preamble.tex.j2").write_text("\\usepackage{nosuch}\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build_worksheets(
+            directory / "set.toml", derive=derive, output=tmp_path / "out", templates=tmp_path
+        )
+    assert re.fullmatch(
+        re.escape(f"{directory / 'set.toml'}: LaTeX failed on the worksheet, the preamble: ")
+        + r"LaTeX Error: File `nosuch\.sty' not found\. \(line \d+, after \\begin\)",
+        str(caught.value),
+    ), str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+VIEWS_SPEC = """
+title = "Views"
+
+[[problem]]
+prompt = "Backpropagation through a linear layer."
+equation = "z = x W + b"
+target = "dz/dW"
+shapes = { x = "1,D" }
+views = ["backprop"]
+points = 2
+
+[[problem]]
+equation = "f = W x"
+target = "df/dW"
+views = ["vec", "index"]
+points = 2
+"""
+
+
+def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path) -> None:
+    spec = tmp_path / "views.toml"
+    spec.write_text(VIEWS_SPEC, encoding="utf-8")
+    build_worksheets(spec, derive=derive, output=tmp_path, jobs=2)
+    key = pages_by_variant(tmp_path / "views-key.pdf")["A"]
+    # pypdf puts vector arrows (U+20D7) and breaks between the parts of a formula.
+    flat = re.sub(r"\s|\u20d7", "", key)
+    backprop, vectorised = flat.split("Problem2", 1)
+    assert "View:backpropagation." in backprop and "∂L∂W=xTg." in backprop
+    assert "View:index" not in backprop and "View:vectorization" not in backprop
+    # The views come in derivgen's order (index, vec), whatever the file's.
+    assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
+    assert "∂f∂vec(W)=xT⊗I." in vectorised and "View:backpropagation" not in vectorised
+    answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
+    assert [answer.split("=")[-1] for answer in answers] == ["xjδi,k", "xkδi,j"]
+    assert "View:" not in pages_by_variant(tmp_path / "views-worksheet.pdf")["A"]
+
+
 def test_a_bad_spec_keeps_earlier_outputs(
     built: tuple[Path, tuple[Variant, ...]], tmp_path: Path
 ) -> None:

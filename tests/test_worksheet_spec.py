@@ -102,7 +102,7 @@ symbols = { W = ["W", "A"] }
         ),
         (
             HEADER + PROBLEM.replace("points = 3", "pionts = 3"),
-            "problem 1 (\"y = W x\"): field 'pionts': unknown field (the fields are equation, target, shapes, points, prompt, space, random)",
+            "problem 1 (\"y = W x\"): field 'pionts': unknown field (the fields are equation, target, shapes, layout, views, points, prompt, space, random)",
         ),
         (
             HEADER + PROBLEM.replace('equation = "y = W x"\n', ""),
@@ -218,6 +218,143 @@ def test_an_index_out_of_a_concrete_size_is_refused(tmp_path: Path) -> None:
     )
 
 
+MATRIX_PROBLEM = """
+[[problem]]
+equation = "z = x W + b"
+target = "dz/dW"
+shapes = { x = "1,D" }
+points = 3
+"""
+
+
+def test_layout_and_views_read_back_in_the_order_derive_shows_the_views(tmp_path: Path) -> None:
+    text = (
+        HEADER + MATRIX_PROBLEM + 'layout = "numerator"\nviews = ["backprop", "index", "index"]\n'
+    )
+    (problem,) = read_spec(write(tmp_path, text)).problems
+    assert (problem.layout, problem.views) == ("numerator", ("index", "backprop"))
+    (plain,) = read_spec(write(tmp_path, HEADER + MATRIX_PROBLEM)).problems
+    assert (plain.layout, plain.views) == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "fields", "message"),
+    [
+        (
+            "y = W x",
+            "dy/dx",
+            'layout = "row"',
+            "field 'layout': unknown layout 'row': use numerator or denominator",
+        ),
+        (
+            "y = W x",
+            "dy/dx",
+            "layout = 1",
+            "field 'layout': unknown layout 1: use numerator or denominator",
+        ),
+        (
+            "y = W x",
+            "dy/dW",
+            'views = "index,vec"',
+            'field \'views\': must be a list of strings such as ["index", "vec"]',
+        ),
+        (
+            "y = W x",
+            "dy/dW",
+            'views = ["index", "tensor"]',
+            "field 'views': unknown view 'tensor': use index, vec, backprop",
+        ),
+        (
+            "y = W x",
+            "dy[i]/dx[j]",
+            'views = ["index"]',
+            "field 'views': the views (index) are of a derivative by a matrix, but x is not a "
+            "matrix",
+        ),
+        (
+            "y = W x",
+            "dy/dW",
+            'views = ["vec", "backprop"]\nshapes = { W = "1,D" }',
+            "field 'views': the views (vec, backprop) are of a derivative by a matrix, but W is "
+            "not a matrix",
+        ),
+        (
+            "s = a^T X b",
+            "ds/dX",
+            'views = ["backprop"]',
+            "field 'views': the backprop view sums against the gradient of a scalar loss, but s "
+            "is already a scalar: its derivative is that gradient",
+        ),
+    ],
+)
+def test_bad_layouts_and_views_are_named(
+    tmp_path: Path, equation: str, target: str, fields: str, message: str
+) -> None:
+    text = f'{HEADER}[[problem]]\nequation = "{equation}"\ntarget = "{target}"\npoints = 1\n'
+    assert error_of(tmp_path, text + fields + "\n") == f'problem 1 ("{equation}"): {message}'
+
+
+def test_problems_that_differ_only_in_views_are_derived_apart(tmp_path: Path) -> None:
+    text = (
+        HEADER
+        + MATRIX_PROBLEM
+        + MATRIX_PROBLEM
+        + 'views = ["backprop"]\n'
+        + MATRIX_PROBLEM
+        + 'views = ["index", "vec"]\nlayout = "numerator"\n'
+    )
+    spec = read_spec(write(tmp_path, text))
+    variants = draw_variants(spec, 2, "0")
+    # In worker processes, which receive derive by name and pass it the keywords.
+    solutions = derive_all(spec, variants, derive, jobs=2)
+    plain, backprop, both = (solutions[p.key] for p in variants[0].problems)
+    assert len(solutions) == 3
+    assert "View:" not in plain.derivation
+    assert "View: backpropagation" in backprop.derivation
+    assert r"\vec{x}^{T} \vec{g}" in backprop.derivation
+    assert "View: index notation" in both.derivation and "View: vectorization" in both.derivation
+    assert "View: backpropagation" not in both.derivation
+    assert plain.answer == backprop.answer == both.answer
+
+
+def test_the_layout_reaches_derive(tmp_path: Path) -> None:
+    problem = (
+        '[[problem]]\nequation = "y = x W"\ntarget = "dy/dx"\nshapes = { x = "1,D" }\npoints = 1\n'
+    )
+    text = HEADER + problem + problem + 'layout = "numerator"\n'
+    spec = read_spec(write(tmp_path, text))
+    (variant,) = draw_variants(spec, 1, "0")
+    solutions = derive_all(spec, (variant,), derive, jobs=1)
+    note, numerator = (solutions[p.key].answer for p in variant.problems)
+    assert note.endswith("= W") and numerator.endswith("= W^{T}")
+
+
+def test_a_size_that_may_be_drawn_as_1_and_leave_no_matrix_to_view_is_refused(
+    tmp_path: Path,
+) -> None:
+    text = HEADER + PROBLEM.replace("dy[i]/dx[j]", "dy/dW") + 'views = ["index"]\n'
+    text += "[problem.random]\nsizes = { C = [1, 3] }\n"
+    assert error_of(tmp_path, text) == (
+        "problem 1 (\"y = W x\"): field 'views': the views (index) are of a derivative by a "
+        "matrix, but W is not a matrix when C = 1, which random.sizes may draw"
+    )
+    (problem,) = read_spec(write(tmp_path, text.replace("[1, 3]", "[2, 3]"))).problems
+    assert problem.views == ("index",)
+
+
+def test_a_view_derive_refuses_is_blamed_on_the_views(tmp_path: Path) -> None:
+    text = HEADER + PROBLEM.replace("y = W x", "y = W^T x").replace("dy[i]/dx[j]", "dy/dW")
+    text += 'views = ["vec"]\n[problem.random]\nsymbols = { W = ["A"] }\n'
+    spec = read_spec(write(tmp_path, text))
+    with pytest.raises(SpecError) as caught:
+        derive_all(spec, draw_variants(spec, 1, "0"), derive, jobs=1)
+    # Without the views, the same problem derives: the refusal is the vec view's.
+    assert str(caught.value).startswith(
+        f"{spec.path}: problem 1 (\"y = W^T x\"): field 'views': variant A (W as A): "
+        "derivgen cannot write ∂vec(y)/∂vec(A) as Kronecker products"
+    )
+
+
 RANDOMISED = (
     HEADER
     + """
@@ -256,7 +393,7 @@ def test_variants_are_fixed_by_the_seed_and_differ_where_randomised(tmp_path: Pa
     for column in (0, 1):
         keys = [variant.problems[column].key for variant in first]
         assert len(set(keys)) == len(keys)
-    assert {variant.problems[2].key for variant in first} == {("f = W x", "df/dW", ())}
+    assert {variant.problems[2].key for variant in first} == {("f = W x", "df/dW", (), None, ())}
     # Adding variants leaves the earlier ones as they were.
     assert draw_variants(spec, 3, "7") == first[:3]
 
@@ -328,11 +465,13 @@ def test_variant_ids_run_past_z() -> None:
     ]
 
 
-def refuse_large_indices(equation: str, target: str, shapes: dict[str, str]):
+def refuse_large_indices(
+    equation: str, target: str, shapes: dict[str, str], *, layout: str | None, views: list[str]
+):
     """A stand-in for derive() that refuses any index above 5, as a sized target would."""
     if any(int(n) > 5 for n in re.findall(r"\d+", target)):
         raise TargetError("index out of range")
-    return derive(equation, target, shapes)
+    return derive(equation, target, shapes, layout=layout, views=views)
 
 
 def test_a_refused_variant_names_the_problem_field_and_draws(tmp_path: Path) -> None:

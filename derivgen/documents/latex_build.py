@@ -32,13 +32,15 @@ _BANG_ERROR = re.compile(r"^! (?P<message>.*\S)\s*$")
 
 
 def first_latex_error(log: str) -> str | None:
-    """The first error in a TeX log as `line N: message`, or the first `! message`; else None."""
-    lines = log.splitlines()
-    for line in lines:
+    """The first error in a TeX log, `line N: message` or `message` as it was printed; else None.
+
+    The first, whichever its form: some errors (a missing package) print as `! message`
+    however TeX is called, and the `file:line: Emergency stop` they cause comes after them.
+    """
+    for line in log.splitlines():
         match = _FILE_LINE_ERROR.match(line)
         if match:
             return f"line {match['line']}: {match['message']}"
-    for line in lines:
         match = _BANG_ERROR.match(line)
         if match:
             return match["message"]

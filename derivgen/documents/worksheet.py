@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.files import move_atomically, write_atomically
-from derivgen.documents.latex_build import JOB_NAME, compile_pdf, first_latex_error
+from derivgen.documents.latex_build import JOB_NAME, compile_pdf
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -47,7 +47,8 @@ _REPRODUCIBLE = r"""\ifdefined\pdftrailerid
   \pdfsuppressptexinfo=-1
 \fi"""
 _MARKER = re.compile(r"^% derivgen: (?P<where>.+)$")
-_LATEX_LINE = re.compile(r"^LaTeX failed: line (?P<line>\d+): (?P<message>.*)$")
+_STOPPED = re.compile(rf"^(?:\./)?{JOB_NAME}\.tex:(?P<line>\d+): ", re.MULTILINE)
+_LINE = re.compile(r"^line \d+: ")
 _QUOTED = 60
 
 
@@ -63,7 +64,18 @@ class Derived(Protocol):
     def to_latex(self) -> str: ...
 
 
-Deriver = Callable[[str, str, Mapping[str, str]], Derived]
+class Deriver(Protocol):
+    """derivgen.api.derive, or a stand-in taking the same arguments."""
+
+    def __call__(
+        self,
+        equation: str,
+        target: str,
+        shapes: Mapping[str, str],
+        *,
+        layout: str | None,
+        views: Sequence[str],
+    ) -> Derived: ...
 
 
 @dataclass(frozen=True)
@@ -85,16 +97,32 @@ class Failure:
 
 def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
     """Derive one problem; runs in worker processes, so it returns data, never raises it."""
-    equation, target, shapes = key
+    equation, target, shapes, layout, views = key
     try:
-        derived = derive(equation, target, dict(shapes))
-    except TargetError as error:
-        return Failure("target", error.message)
-    except ShapeError as error:
-        return Failure("shapes", error.message)
+        derived = derive(equation, target, dict(shapes), layout=layout, views=views)
     except DerivgenError as error:
-        return Failure("equation", error.message)
+        return Failure(_blamed(derive, key, error), error.message)
     return Solution(derived.question_latex(), derived.answer_latex(), derived.to_latex())
+
+
+def _blamed(derive: Deriver, key: ProblemKey, error: DerivgenError) -> str:
+    """The spec field behind a refusal: 'views' when the problem without them is not refused
+    the same way (derivgen cannot write every vec view), else by the error's kind. Only a
+    refused problem pays for the second derivation."""
+    equation, target, shapes, layout, views = key
+    if views:
+        try:
+            derive(equation, target, dict(shapes), layout=layout, views=())
+        except DerivgenError as plain:
+            if plain.message != error.message:
+                return "views"
+        else:
+            return "views"
+    if isinstance(error, TargetError):
+        return "target"
+    if isinstance(error, ShapeError):
+        return "shapes"
+    return "equation"
 
 
 def build_worksheets(
@@ -320,14 +348,14 @@ def _compile_all(
 def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> BuildError:
     """The first LaTeX error, where it came from (a variant and problem, or the preamble) and
     the source TeX had read when it stopped."""
-    match = _LATEX_LINE.match(error.message)
     prefix = f"{spec.path}: LaTeX failed on the {name}"
-    if match is None:
-        return BuildError(f"{prefix}: {error.message.removeprefix('LaTeX failed: ')}", error.log)
-    number = int(match["line"])
-    # Some errors (a missing package) are printed `! message`, and only the `Emergency stop`
-    # they cause is printed with its line: the earlier one is the error to name.
-    message = first_latex_error(error.log.split(f"{JOB_NAME}.tex:", 1)[0]) or match["message"]
+    message = _LINE.sub("", error.message.removeprefix("LaTeX failed: "))
+    # The line of the document TeX stopped on: a missing package's `! message` has none of
+    # its own, but the `Emergency stop` after it does.
+    stopped = _STOPPED.search(error.log)
+    if stopped is None:
+        return BuildError(f"{prefix}: {message}", error.log)
+    number = int(stopped["line"])
     before = source.splitlines()[: number - 1]
     started = any(line.startswith(r"\begin{document}") for line in before)
     where = "before the first variant" if started else "the preamble"

@@ -5,6 +5,8 @@
     equation = "y = W x"                    # required
     target = "dy[i]/dx[j]"                  # required
     shapes = { W = "C,D" }                  # optional, as derive() takes them
+    layout = "denominator"                  # optional: "numerator" or "denominator"
+    views = ["index", "vec", "backprop"]    # optional, of a derivative by a matrix
     points = 4                              # required, more than 0
     prompt = "From section 1 of the note."  # optional, printed before the question
     space = 6                               # optional: centimetres left to work in
@@ -15,7 +17,11 @@
     symbols = { W = ["W", "A", "M"] }       # a symbol of the equation, renamed from a list
 
 Every check a variant could fail is made here, on the ranges, so that a spec that builds three
-variants builds thirty: an index may never be drawn beyond a size it runs over.
+variants builds thirty: an index may never be drawn beyond a size it runs over, nor a size
+drawn as 1 leave no matrix for the views. `layout` and `views` are derive()'s keywords: the
+arrangement of the assembled matrix (by default the note's) and the math.SE thread's views
+added to the key's derivation (index notation, vectorization, backpropagation), which apply
+only to a derivative by a matrix.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,16 +39,28 @@ import sympy
 
 from derivgen.errors import DerivgenError, EquationError, ShapeError
 from derivgen.model.shapes import Shapes, infer_shapes
-from derivgen.model.target import resolve_target
+from derivgen.model.target import ResolvedTarget, resolve_target
 from derivgen.parse import parse_equation, parse_target
 from derivgen.parse.ast import Equation, ShapeDeclaration, Target, symbols_in
 from derivgen.parse.shapes import parse_dims
+from derivgen.steps.assemble import LAYOUTS
+from derivgen.steps.views import VIEWS, check_views
 
 DEFAULT_SPACE_CM = 6.0
 MAX_SPACE_CM = 24.0
 
 _TOP_FIELDS = ("title", "course", "date", "instructions", "problem")
-_PROBLEM_FIELDS = ("equation", "target", "shapes", "points", "prompt", "space", "random")
+_PROBLEM_FIELDS = (
+    "equation",
+    "target",
+    "shapes",
+    "layout",
+    "views",
+    "points",
+    "prompt",
+    "space",
+    "random",
+)
 _RANDOM_FIELDS = ("indices", "sizes", "symbols")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -79,6 +97,10 @@ class ProblemSpec:
     equation: str
     target: str
     shapes: Mapping[str, str]
+    layout: str | None
+    """derive()'s `layout`; None for the note's arrangement."""
+    views: tuple[str, ...]
+    """derive()'s `views`, in the order it shows them, so the same views make the same problem."""
     points: int | float
     prompt: str
     space: float
@@ -165,6 +187,12 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
     parsed_equation = _parsed(parse_equation, equation, "equation", fail)
     parsed_target = _parsed(parse_target, target, "target", fail)
     declarations = _read_shapes(data.get("shapes", {}), fail)
+    layout = data.get("layout")
+    if layout is not None and layout not in LAYOUTS:
+        raise fail("layout", f"unknown layout {layout!r}: use {' or '.join(LAYOUTS)}")
+    views = data.get("views", [])
+    if not isinstance(views, list) or not all(isinstance(v, str) for v in views):
+        raise fail("views", 'must be a list of strings such as ["index", "vec"]')
     points = data.get("points")
     if points is None:
         raise fail("points", "missing: how many points the problem is worth")
@@ -179,16 +207,22 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
     random = _read_random(data.get("random", {}), fail)
 
     shapes = _shaped(parsed_equation, declarations, fail)
-    _check_target(parsed_target, parsed_equation, shapes, random, fail)
+    resolved = _check_target(parsed_target, parsed_equation, shapes, random, fail)
     index_sizes = _index_sizes(parsed_target, shapes, random)
     _check_sizes(declarations, random, fail)
     _check_ranges(parsed_target, shapes, random, index_sizes, fail)
+    _check_views(views, shapes, resolved, fail)
+    _check_views_at_one(
+        views, parsed_equation, parsed_target, declarations, random=random, fail=fail
+    )
     _check_symbols(parsed_equation, parsed_target, shapes, random, fail)
     return ProblemSpec(
         number=number,
         equation=equation,
         target=target,
         shapes={name: f"{d.rows},{d.cols}" for name, d in declarations.items()},
+        layout=layout,
+        views=tuple(view for view in VIEWS if view in views),
         points=points,
         prompt=prompt,
         space=float(space),
@@ -321,12 +355,12 @@ def _validation_target(target: Target, random: Randomisation) -> Target:
 
 def _check_target(
     target: Target, equation: Equation, shapes: Shapes, random: Randomisation, fail: Fail
-) -> None:
+) -> ResolvedTarget:
     for name in random.indices:
         if name not in index_names(target):
             raise fail("random.indices", f"{name} is not an index name of the target {target.text}")
     try:
-        resolve_target(_validation_target(target, random), equation, shapes)
+        return resolve_target(_validation_target(target, random), equation, shapes)
     except DerivgenError as error:
         raise fail("target", error.message) from None
 
@@ -415,6 +449,47 @@ def _check_ranges(
                     "random.indices",
                     f"{index} may be drawn as {drawn[1]}, but it indexes an axis of size {axis}",
                 )
+
+
+def _check_views(
+    views: list[str], shapes: Shapes, target: ResolvedTarget, fail: Fail, *, when: str = ""
+) -> None:
+    """derive()'s own refusal of a view (unknown, or not of a derivative by a matrix)."""
+    try:
+        check_views(views, shapes, target)
+    except DerivgenError as error:
+        raise fail("views", error.message + when) from None
+
+
+def _check_views_at_one(
+    views: list[str],
+    equation: Equation,
+    target: Target,
+    declarations: Mapping[str, ShapeDeclaration],
+    *,
+    random: Randomisation,
+    fail: Fail,
+) -> None:
+    """The views again with each size that may be drawn as 1 at 1: an axis of length 1 can
+    leave no matrix to view, and a variant must not be the first to find it out."""
+    ones = [name for name, (low, _) in random.sizes.items() if low == 1]
+    if not views or not ones:
+        return
+    at_one = {
+        name: replace(
+            declared,
+            rows=1 if declared.rows in ones else declared.rows,
+            cols=1 if declared.cols in ones else declared.cols,
+        )
+        for name, declared in declarations.items()
+    }
+    try:
+        shapes = infer_shapes(equation, at_one)
+        resolved = resolve_target(_validation_target(target, random), equation, shapes)
+    except DerivgenError:
+        return  # not the views' to refuse: derive() names it, for the variant that draws it
+    drawn = " and ".join(f"{name} = 1" for name in ones)
+    _check_views(views, shapes, resolved, fail, when=f" when {drawn}, which random.sizes may draw")
 
 
 def _check_symbols(

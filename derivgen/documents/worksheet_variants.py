@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from derivgen.documents.worksheet_spec import ProblemSpec, WorksheetSpec, rename_symbols
 from derivgen.parse.ast import Index
 
-ProblemKey = tuple[str, str, tuple[tuple[str, str], ...]]
-"""A problem as derive() takes it: equation, target and shape declarations."""
+ProblemKey = tuple[str, str, tuple[tuple[str, str], ...], str | None, tuple[str, ...]]
+"""A problem as derive() takes it: equation, target, shape declarations, layout and views."""
 
 REDRAWS = 50
 """How often a draw that repeats an earlier variant's is drawn again before it is kept."""
@@ -37,7 +37,7 @@ class Problem:
     @property
     def key(self) -> ProblemKey:
         """What derive() sees: variants that agree on it share one derivation."""
-        return (self.equation, self.target, self.shapes)
+        return (self.equation, self.target, self.shapes, self.spec.layout, self.spec.views)
 
 
 @dataclass(frozen=True)
