@@ -87,6 +87,23 @@ def _is_matrix(expr: sympy.Basic) -> bool:
     return isinstance(expr, sympy.MatrixExpr)
 
 
+def _scalars_of_mixed(a: sympy.Basic, b: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
+    """A 1x1 product (aᵀx) beside a scalar or a larger array acts as a scalar: its trace.
+
+    sympy adds no scalar to a matrix and multiplies no 1x1 matrix with a C×D one; as a
+    trace, `(aᵀx) b` and `aᵀx + c` are well-formed, and print as the product in brackets.
+    """
+
+    def one_by_one(value: sympy.Basic) -> bool:
+        return _is_matrix(value) and value.shape == (1, 1)
+
+    if one_by_one(a) and not one_by_one(b):
+        return sympy.Trace(a), b
+    if one_by_one(b) and not one_by_one(a):
+        return a, sympy.Trace(b)
+    return a, b
+
+
 def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:  # noqa: PLR0912 - a case per node
     """The right-hand side as a sympy matrix expression (1x1 results as scalars)."""
     match node:
@@ -101,14 +118,14 @@ def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:  # noqa: PLR0912 
             value = to_matrix_expr(inner, shapes)
             return sympy.Transpose(value) if _is_matrix(value) else value
         case MatMul(left=left, right=right):
-            a, b = to_matrix_expr(left, shapes), to_matrix_expr(right, shapes)
+            a, b = _scalars_of_mixed(to_matrix_expr(left, shapes), to_matrix_expr(right, shapes))
             if _is_matrix(a) and _is_matrix(b):
                 # Flat, and no doit(): keeps `V W x` and `(W x - t)^T` as written.
                 factors = [*_factors(a), *_factors(b)]
                 return sympy.MatMul(*factors)
             return a * b
         case Add(left=left, right=right, subtract=subtract):
-            a, b = to_matrix_expr(left, shapes), to_matrix_expr(right, shapes)
+            a, b = _scalars_of_mixed(to_matrix_expr(left, shapes), to_matrix_expr(right, shapes))
             if not _is_matrix(a):
                 return a - b if subtract else a + b
             return sympy.MatAdd(a, -b if subtract else b, evaluate=False)
