@@ -18,6 +18,7 @@ from derivgen.render.prose import describe, instance_sizes, listing
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import (
     AssembleStep,
+    BackpropViewStep,
     Dots,
     GeneralizeStep,
     Part,
@@ -205,9 +206,15 @@ class LatexRenderer:
         """The final answer as one line of display maths (no delimiters), for a key to box."""
         derived = checked.derived
         general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
+        backprop = [s for s in derived.steps if isinstance(s, BackpropViewStep)]
         return (
             self.environment.get_template("answer.tex.j2")
-            .render(d=derived, entry=derived.entry, general=general)
+            .render(
+                d=derived,
+                entry=derived.entry,
+                general=general,
+                backprop=backprop[0] if backprop else None,
+            )
             .strip()
         )
 
