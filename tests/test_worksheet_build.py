@@ -280,7 +280,11 @@ def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path
     assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
     assert "∂f∂vec(W)=xT⊗I." in vectorised and "View:backpropagation" not in vectorised
     answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
-    assert [answer.split("=")[-1] for answer in answers] == ["xjδi,k", "xkδi,j"]
+    # The backprop problem's box gives its entry and, beside it, the outer product ∂L/∂W.
+    assert [answer.split("=")[1:] for answer in answers] == [
+        ["xjδi,k∂L∂W", "xTg"],
+        ["xkδi,j"],
+    ]
     assert "View:" not in pages_by_variant(tmp_path / "views-worksheet.pdf")["A"]
 
 
