@@ -421,11 +421,41 @@ def matrix_form(text: str, shapes: Mapping[str, tuple[int | str, int | str]]) ->
 
 
 def equivalent_forms(left: sympy.Basic, right: sympy.Basic) -> bool:
-    """Equal as matrix expressions of symbolic size (sympy's expansion of both sides)."""
+    """Equal as matrix expressions of symbolic size: sympy's expansion of both sides, or, where
+    that cannot tell (a trace of a 1x1 product beside the product itself), entry by entry on
+    MatrixSymbols of two different sets of concrete sizes."""
     if left.shape != right.shape:
         return False
     difference = (left - right).expand()
-    return difference == 0 or difference == sympy.ZeroMatrix(*left.shape)
+    if difference == 0 or difference == sympy.ZeroMatrix(*left.shape):
+        return True
+    sizes = sorted(
+        {
+            d
+            for side in (left, right)
+            for node in sympy.preorder_traversal(side)
+            if isinstance(node, sympy.MatrixExpr)
+            for d in node.shape
+            if isinstance(d, sympy.Symbol)
+        },
+        key=str,
+    )
+    symbols = {m for side in (left, right) for m in side.atoms(sympy.MatrixSymbol)}
+    for first in (2, 3):
+        values = {d: first + n for n, d in enumerate(sizes)}
+        explicit = {
+            m: symbols_matrix(str(m.name), *(int(d.xreplace(values)) for d in m.shape))
+            for m in symbols
+        }
+        value = (left - right).xreplace(explicit).xreplace(values)
+        value = value.replace(
+            lambda node: isinstance(node, sympy.Trace),
+            lambda node: sympy.Matrix(node.arg.as_explicit()).trace(),
+        )
+        value = sympy.Matrix(value.as_explicit())
+        if value.applyfunc(sympy.expand) != sympy.zeros(*value.shape):
+            return False
+    return True
 
 
 def leaves(expr: sympy.Basic) -> int:
