@@ -186,11 +186,9 @@ class _Instance:
             else:
                 mapping[sympy.MatrixSymbol(name, shape.rows, shape.cols)] = value
         replaced = expr.xreplace(mapping).xreplace(self.size_values)
-        # sympy leaves OneMatrix(1, 3) * M unevaluated (inside a Trace, say): write them out
-        replaced = replaced.replace(
-            lambda e: isinstance(e, sympy.OneMatrix | sympy.Identity | sympy.ZeroMatrix),
-            lambda e: sympy.ImmutableMatrix(e.as_explicit()),
-        ).doit()
+        # sympy leaves OneMatrix(1, 3) * M or σ(M) unevaluated (inside a Trace, say)
+        replaced = replaced.replace(_unevaluated, lambda e: sympy.ImmutableMatrix(e.as_explicit()))
+        replaced = replaced.doit()
         if isinstance(replaced, sympy.MatrixBase | sympy.MatrixExpr):
             # doit: a scalar factor such as (aᵀx) is kept as Trace(aᵀx) until evaluated
             return sympy.ImmutableMatrix(replaced.as_explicit()).doit()
@@ -337,12 +335,13 @@ class _Checker:
     ) -> None:
         point = dict(self.numbers)
         centre = float(point[variable])
+        # Complex: log(-x) is complex at positive points, and its derivative is still -1/(-x).
         point[variable] = sympy.Float(centre + STEP)
-        upper = float(function.xreplace(point))
+        upper = complex(function.xreplace(point))
         point[variable] = sympy.Float(centre - STEP)
-        lower = float(function.xreplace(point))
+        lower = complex(function.xreplace(point))
         estimate = (upper - lower) / (2 * STEP)
-        value = float(claimed.xreplace(self.numbers))
+        value = complex(claimed.xreplace(self.numbers))
         error = abs(estimate - value)
         if error > TOLERANCE * (1 + abs(value)):
             raise VerificationError(
@@ -458,6 +457,16 @@ class _Checker:
                             f"{values}: {explicit[r, c]} against {truth}"
                         )
                     self.brute_force += 1
+
+
+def _unevaluated(expr: sympy.Basic) -> bool:
+    """A matrix expression of explicit matrices only, which sympy would leave as it is."""
+    return (
+        isinstance(expr, sympy.MatrixExpr)
+        and not isinstance(expr, sympy.MatrixBase)
+        and not expr.atoms(sympy.MatrixSymbol)
+        and all(sympy.sympify(d).is_Integer for d in expr.shape)
+    )
 
 
 def _vec(matrix: sympy.MatrixBase) -> list[sympy.Expr]:

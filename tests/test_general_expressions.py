@@ -286,25 +286,9 @@ def logistic_loss(name: str) -> Callable[[Arrays], sympy.MatrixBase]:
     return lambda m: elementwise(name, m["a"].T * m["x"])
 
 
-SCALAR_ARGUMENT_BUGS = {
-    "sigma": "NotDerivableError: cannot name the matrix (1 - σ(aᵀx)) σ(aᵀx) a[i]",
-    "tanh": "NotDerivableError: cannot name the matrix (1 - tanh(aᵀx)²) a[i]",
-    "exp": "TypeError in verify: xreplace turns the function's name (a Symbol) into a number",
-    "sin": "TypeError in verify: xreplace turns the function's name (a Symbol) into a number",
-    "cos": "TypeError in verify: xreplace turns the function's name (a Symbol) into a number",
-    "log": "TypeError in verify: cannot determine truth value of Relational (Trace of HadamardPower)",
-}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SCALAR_ARGUMENT_BUGS[n]))
-        if n in SCALAR_ARGUMENT_BUGS
-        else n
-        for n in sorted(DERIVATIVE_OF)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(DERIVATIVE_OF))
 def test_elementwise_function_of_a_scalar_product(name: str) -> None:
     """s = f(a^T x), as in logistic regression: ds/dx = f'(a^T x) a, the shape of x."""
     shapes = {"a": "P,1", "x": "P,1"}
@@ -314,12 +298,6 @@ def test_elementwise_function_of_a_scalar_product(name: str) -> None:
     assert is_closed_matrix_form(result["matrix"]), result["matrix"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DerivgenError,
-    reason="NotDerivableError: derivgen cannot yet name the matrix whose entries, it says, are "
-    "W[i, j]*x[j] (a[i]*x[i] for g aᵀx): no sum over j, although ∂y_i/∂g = Σ_j W_ij x_j",
-)
 @pytest.mark.parametrize(
     ("equation", "target", "function", "of_idx"),
     [
@@ -340,12 +318,6 @@ def test_derivative_by_a_scalar_factor(equation, target, function, of_idx) -> No
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="verify.entry_of: TypeError 'Cannot convert symbols to int' for a product with an "
-    "outer product at one end, by the vector at the far end",
-)
 @pytest.mark.parametrize(
     ("equation", "target", "shapes", "function", "by"),
     [

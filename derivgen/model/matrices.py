@@ -7,6 +7,7 @@ explicit matrices, nor a sum of all entries; both are defined here.
 from __future__ import annotations
 
 import sympy
+from sympy.core.symbol import Str
 
 from derivgen.model.functions import ELEMENTWISE
 from derivgen.model.shapes import Shapes
@@ -27,9 +28,10 @@ from derivgen.parse.ast import (
 class Applied(sympy.MatrixExpr):
     """`f(A)`: an elementwise function applied to every entry of a matrix expression."""
 
-    def __new__(cls, function: str | sympy.Symbol, arg: sympy.Basic) -> Applied:
-        # sympy rebuilds expressions as func(*args), passing the name back as a Symbol.
-        name = function if isinstance(function, sympy.Symbol) else sympy.Symbol(function)
+    def __new__(cls, function: str | Str, arg: sympy.Basic) -> Applied:
+        # A Str, not a Symbol: the name must not count as a free symbol that a substitution
+        # of numbers could replace. sympy rebuilds expressions as func(*args), passing it back.
+        name = function if isinstance(function, Str) else Str(function)
         return super().__new__(cls, name, arg)
 
     @property

@@ -117,6 +117,8 @@ class NoteLatexPrinter(LatexPrinter):
         return rf"\mathbf{{1}}_{{{rows}\times {cols}}}"
 
     def _print_Trace(self, expr: sympy.Trace) -> str:
+        if isinstance(expr.arg, Applied) and _is_one_by_one(expr.arg):
+            return self._print(expr.arg)  # σ(aᵀ x) has its brackets already
         if _is_one_by_one(expr.arg):
             return rf"\left({self._print(expr.arg)}\right)"
         return super()._print_Trace(expr)
@@ -245,6 +247,8 @@ class TextPrinter(StrPrinter):
         return " ∘ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
 
     def _print_Trace(self, expr: sympy.Trace) -> str:
+        if isinstance(expr.arg, Applied) and _is_one_by_one(expr.arg):
+            return self._print(expr.arg)  # σ(aᵀ x) has its brackets already
         if _is_one_by_one(expr.arg):
             return f"({self._print(expr.arg)})"
         return f"tr({self._print(expr.arg)})"

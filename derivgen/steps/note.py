@@ -47,6 +47,11 @@ def note_product(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> 
         return None
     if not is_chain(product, shapes):
         return None
+    arrays = [op for op in product.operands if not shapes[op.name].is_scalar]
+    if len(arrays) > 2:
+        return None
+    if shapes[target.by].is_scalar and any(size != 1 for size in inner_sizes(product, shapes)):
+        return None  # by a scalar factor, every term of the sum survives: not the note's case
     if sum(size != 1 for size in inner_sizes(product, shapes)) > 1:
         return None
     return product

@@ -41,6 +41,8 @@ class _Recognizer:
             return self._constant(expr, row, col)
         if isinstance(expr, sympy.Add):
             parts = [self.matrix(term, row, col) for term in expr.args]
+            if row is None and col is None:  # a scalar: 1 - σ(aᵀx) adds numbers, not 1x1s
+                return sympy.Add(*(_as_scalar(p) for p in parts))
             if all(not isinstance(p, sympy.MatrixExpr) for p in parts):
                 return sympy.Add(*parts)
             if any(not isinstance(p, sympy.MatrixExpr) for p in parts):
@@ -124,10 +126,7 @@ class _Recognizer:
         sympy multiplies a 1x1 matrix with nothing else, but its trace is a scalar that it
         will multiply with any matrix, and that `sympy.parse_expr` reads back.
         """
-        named = self.matrix(expr, None, None)
-        if isinstance(named, sympy.MatrixExpr):
-            return sympy.Trace(named)
-        return named
+        return _as_scalar(self.matrix(expr, None, None))
 
     def _arrange(
         self,
@@ -199,6 +198,11 @@ class _Recognizer:
         if b is not None:
             return (weights if weights is not None else ones).T * b
         return ones.T * weights
+
+
+def _as_scalar(value: sympy.Basic) -> sympy.Basic:
+    """A 1x1 matrix expression as the scalar it stands for (its trace); anything else as is."""
+    return sympy.trace(value) if isinstance(value, sympy.MatrixExpr) else value
 
 
 def _repeated(factor: sympy.Expr) -> list[sympy.Expr]:
