@@ -93,8 +93,10 @@ def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dic
     return declared
 
 
-def _views(views: Sequence[str] | str) -> tuple[str, ...]:
+def _views(views: Sequence[str] | str | None) -> tuple[str, ...]:
     """ "index,vec" or ["index", "vec"] as a tuple of names, blanks dropped, repeats once."""
+    if views is None:
+        return ()
     if isinstance(views, str):
         views = views.split(",")
     if not all(isinstance(v, str) for v in views):
@@ -108,7 +110,7 @@ def derive(
     shapes: Mapping[str, ShapeSpec] | Sequence[str] | None = None,
     *,
     layout: str | None = None,
-    views: Sequence[str] | str = (),
+    views: Sequence[str] | str | None = (),
 ) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 

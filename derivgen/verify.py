@@ -113,6 +113,11 @@ class _Instance:
         self.sizes = sizes
         self.arrays = arrays
         self.size_values = {d: v for d, v in sizes.items() if isinstance(d, sympy.Symbol)}
+        self.shrunk = {
+            sympy.Integer(d): sympy.Integer(v)
+            for d, v in sizes.items()
+            if isinstance(d, int) and d != v
+        }
         self._derivatives: dict[tuple, sympy.Expr] = {}
 
     @classmethod
@@ -141,6 +146,27 @@ class _Instance:
         arrays[output] = sympy.ImmutableMatrix(link.defined.xreplace(mapping).as_explicit())
         return cls(Shapes(shapes), sizes, arrays)
 
+    def shrink(self, expr: sympy.Basic) -> sympy.Basic:
+        """A large concrete size (9) as the instance's smaller one, where it is a size.
+
+        Only sums' upper limits and the sizes of I, 1 and 0 matrices are sizes; a factor 9
+        elsewhere is a number and stays.
+        """
+        if not self.shrunk:
+            return expr
+
+        def limits(item: sympy.Sum) -> sympy.Sum:
+            bounds = [(i, low, self.shrunk.get(high, high)) for i, low, high in item.limits]
+            return sympy.Sum(item.function, *bounds)
+
+        def sized(item: sympy.MatrixExpr) -> sympy.MatrixExpr:
+            return type(item)(*(self.shrunk.get(a, a) for a in item.args))
+
+        expr = expr.replace(lambda e: isinstance(e, sympy.Sum), limits)
+        return expr.replace(
+            lambda e: isinstance(e, sympy.Identity | sympy.OneMatrix | sympy.ZeroMatrix), sized
+        )
+
     def range_of(self, expr: sympy.Expr) -> dict[sympy.Symbol, int]:
         """How far each index symbol in an entry runs on this instance."""
         ranges = {}
@@ -161,7 +187,7 @@ class _Instance:
             )
 
         # Sums first: once their ranges are numbers they expand into entries with numbers.
-        expr = expr.xreplace(self.size_values).doit()
+        expr = self.shrink(expr).xreplace(self.size_values).doit()
         expr = expr.replace(lambda e: isinstance(e, sympy.Indexed), entry_of)
         scalars = {
             sympy.Symbol(n): m[0, 0] for n, m in self.arrays.items() if self.shapes[n].is_scalar
@@ -185,7 +211,7 @@ class _Instance:
                 mapping[sympy.Symbol(name)] = value[0, 0]
             else:
                 mapping[sympy.MatrixSymbol(name, shape.rows, shape.cols)] = value
-        replaced = expr.xreplace(mapping).xreplace(self.size_values)
+        replaced = self.shrink(expr).xreplace(mapping).xreplace(self.size_values)
         # sympy leaves OneMatrix(1, 3) * M or σ(M) unevaluated (inside a Trace, say)
         replaced = replaced.replace(_unevaluated, lambda e: sympy.ImmutableMatrix(e.as_explicit()))
         replaced = replaced.doit()
@@ -389,6 +415,12 @@ class _Checker:
             self.brute_force += 1
             if r == c:
                 self._finite_difference(vec_of[r], vec_by[c], explicit[r, c], "vec view")
+        if step.linear:
+            product = explicit * sympy.Matrix(vec_by)
+            if any(not self.equal(a, b) for a, b in zip(product, vec_of, strict=True)):
+                raise VerificationError(
+                    f"vec({step.of}) = ({step.result}) vec({step.by}) does not hold on the instance"
+                )
 
     def check_backprop(self, step: BackpropViewStep) -> None:
         """The outer product against brute force on the loss L = Σ g ∘ z, whose gradient is g."""

@@ -83,3 +83,18 @@ def test_intermediates_never_take_a_name_in_use() -> None:
     d = derive("y = A B m", "dy/dm")
     names = next(s for s in d.steps if s.kind == "intermediates").names
     assert [str(n) for n in names] == ["n"]
+
+
+def test_the_matrix_chain_rule_is_written_in_the_results_layout() -> None:
+    numerator = derive("y = V W x", "dy/dx").to_text()
+    assert "using the chain rule (in numerator layout)" in numerator
+    assert "dy/dx = dy/dm dm/dx." in numerator
+    denominator = derive("y = V W x", "dy/dx", layout="denominator")
+    assert "dy/dx = dm/dx dy/dm." in denominator.to_text()
+    assert denominator.as_dict()["matrix"] == "W.T*V.T"
+
+
+def test_large_concrete_sizes_chain_on_a_smaller_instance() -> None:
+    result = derive("y = V W x", "dy/dx", {"V": "7,8", "W": "8,9"}).as_dict()
+    assert result["matrix"] == "V*W"
+    assert check_derivative(result, lambda m: m["V"] * m["W"] * m["x"], {}, "y", "x") > 0

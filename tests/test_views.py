@@ -146,3 +146,30 @@ def test_cli_views(capsys) -> None:
     assert "∂f/∂vec(W) = xᵀ ⊗ I" in out and "∂L/∂W = g xᵀ" in out
     assert main(["derive", "y = W x", "dy/dx", "--views", "vec"]) == 2
     assert capsys.readouterr().err.startswith("error: the views (vec) are of a derivative")
+
+
+def test_vec_of_an_affine_output_states_no_linear_equation() -> None:
+    text = derive("z = W x + b", "dz/dW", views="vec").to_text()
+    assert "∂z/∂vec(W) = xᵀ ⊗ I" in text
+    assert "z = (xᵀ ⊗ I) vec(W)" not in text  # false with the bias b
+    assert "f = (xᵀ ⊗ I) vec(W)," in derive("f = W x", "df/dW", views="vec").to_text()
+
+
+def test_vec_view_of_a_scalar_output_renders() -> None:
+    d = derive("s = a^T W x", "ds/dW", views="vec")
+    assert d.as_dict()["views"] == {"vec": "KroneckerProduct(x.T, a.T)"}
+    assert "s = (xᵀ ⊗ aᵀ) vec(W)," in d.to_text()
+    assert r"\operatorname{vec}(W)" in d.to_latex()
+
+
+def test_no_views_may_be_given_as_none() -> None:
+    assert "views" not in derive("f = W x", "df/dW", views=None).as_dict()
+
+
+def test_views_on_large_concrete_sizes_are_checked_on_a_smaller_instance() -> None:
+    d = derive("y = W x", "dy/dW", {"W": "9,9"}, views="vec,backprop")
+    assert d.verification.sizes == {"9": 3}
+    assert d.as_dict()["views"] == {
+        "vec": "KroneckerProduct(x.T, Identity(9))",
+        "backprop": "g*x.T",
+    }

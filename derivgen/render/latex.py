@@ -124,16 +124,6 @@ def is_whole(value: sympy.Basic) -> bool:
     return isinstance(value, sympy.Symbol)
 
 
-def is_column(symbol: sympy.MatrixSymbol) -> bool:
-    rows, cols = symbol.shape
-    return cols == 1 and rows != 1
-
-
-def vec(symbol: sympy.MatrixSymbol) -> str:
-    """vec(·) of an array; a column vector is its own vec, so it is written plainly."""
-    return tex(symbol) if is_column(symbol) else rf"\operatorname{{vec}}({tex(symbol)})"
-
-
 def _number(value: float) -> str:
     if value == 0:
         return "0"
@@ -158,8 +148,6 @@ class LatexRenderer:
             index_list=index_list,
             arrangement=arrangement,
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
-            is_column=is_column,
-            vec=vec,
         )
         self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
         self.environment.tests["whole"] = is_whole

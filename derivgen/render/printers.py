@@ -154,6 +154,16 @@ _SUBSCRIPTS = dict(
 )
 
 
+_SUPERSCRIPTS = dict(zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻", strict=True))
+
+
+def superscript(text: str) -> str:
+    """Unicode superscript when every character has one (x², W⁻¹), else `^(text)`."""
+    if all(ch in _SUPERSCRIPTS for ch in text):
+        return "".join(_SUPERSCRIPTS[ch] for ch in text)
+    return f"^({text})"
+
+
 def subscript(text: str) -> str:
     """Unicode subscript when every character has one, else `_(text)`."""
     if all(ch in _SUBSCRIPTS for ch in text):
@@ -183,7 +193,29 @@ class TextPrinter(StrPrinter):
             sign, factors[0] = "-", -factors[0]
             if factors[0] == 1:
                 factors = factors[1:]
-        return sign + "·".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors)
+        printed = [
+            # a sum before other factors is bracketed, or they would read as inside it
+            f"({self._print(f)})"
+            if isinstance(f, sympy.Sum) and n < len(factors) - 1
+            else self.parenthesize(f, PRECEDENCE["Mul"])
+            for n, f in enumerate(factors)
+        ]
+        return sign + "·".join(printed)
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        if expr.exp.is_Integer:
+            base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=True)
+            return base + superscript(str(expr.exp))
+        return super()._print_Pow(expr, rational)
+
+    def _print_HadamardPower(self, expr: sympy.HadamardPower) -> str:
+        """x∘⁻¹: the elementwise power, as The Matrix Cookbook writes x^{∘-1}."""
+        base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=True)
+        return f"{base}∘{superscript(self._print(expr.exp))}"
+
+    def _print_MatPow(self, expr: sympy.MatPow) -> str:
+        base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=True)
+        return base + superscript(self._print(expr.exp))
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         (variable,) = expr.variables

@@ -273,7 +273,8 @@ class TextRenderer:
                 self._formula(named + "."),
                 "Then we have that",
                 self._formula(f"{_t(step.output)} = {_t(step.final)},"),
-                "and, using the chain rule,",
+                "and, using the chain rule"
+                + (f" (in {step.layout} layout)," if step.layout else ","),
                 self._formula(f"d{_t(step.output)}/d{_t(step.by)} = {chain}."),
                 self._prose(
                     "To make sure we know exactly what this means, take one component at a time."
@@ -358,9 +359,8 @@ class TextRenderer:
 
     def _print_VecViewStep(self, step: VecViewStep) -> str:
         by = f"vec({_t(step.by)})"
-        rows, cols = step.of.shape
-        of = _t(step.of) if cols == 1 and rows != 1 else f"vec({_t(step.of)})"
-        likewise = "" if of == _t(step.of) else f", and those of {_t(step.of)} likewise"
+        of = f"vec({_t(step.of)})" if step.stacked else _t(step.of)
+        likewise = f", and those of {_t(step.of)} likewise" if step.stacked else ""
         prose = (
             f"View: vectorization. Stack the columns of {_t(step.by)} into one long vector "
             f"{by}{likewise}. The derivative then has only two axes, and it is a matrix of "

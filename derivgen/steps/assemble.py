@@ -48,6 +48,9 @@ def _axes(
 LAYOUTS = ("numerator", "denominator")
 """The layouts a user may ask for; without one, the note's arrangement is used."""
 
+DENOMINATOR_ARRANGEMENTS = ("denominator", "variable", "output transposed")
+"""The arrangements that are denominator layout: rows follow the variable's index."""
+
 
 def arrange(
     of_shape: Shape,

@@ -74,7 +74,7 @@ def build(
     if product is not None:
         middle, entry, general = note_steps(product, shapes, target)
     elif chain is not None:
-        middle, entry, general = chain_steps(chain, shapes, target)
+        middle, entry, general = chain_steps(chain, shapes, target, layout)
     else:
         middle, entry, general = general_steps(equation, shapes, target)
     steps: list[Step] = [_shapes_step(equation, shapes), *middle]

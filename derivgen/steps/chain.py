@@ -19,6 +19,7 @@ from derivgen.model.matrices import matrix_symbol, to_matrix_expr
 from derivgen.model.shapes import Dim, Shapes, conformable
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation, MatMul, Node, Symbol, Transpose
+from derivgen.steps.assemble import DENOMINATOR_ARRANGEMENTS, arrange
 from derivgen.steps.deltas import collapse
 from derivgen.steps.general import component_partial, index_supply
 from derivgen.steps.kinds import ChainRuleStep, Dots, IntermediatesStep, Link, Step, Term
@@ -152,19 +153,22 @@ def _chain(
 
 
 def chain_steps(
-    chain: Chain, shapes: Shapes, target: ResolvedTarget
+    chain: Chain, shapes: Shapes, target: ResolvedTarget, layout: str | None
 ) -> tuple[list[Step], sympy.Expr, sympy.Expr]:
     """Intermediates, the chain rule for the requested entry; returns them, the entry, general."""
     every = chain.shapes
     symbols = tuple(matrix_symbol(n, every) for n in chain.names)
     output, variable = matrix_symbol(target.of, shapes), matrix_symbol(target.by, shapes)
+    pairs = tuple(zip((output, *symbols[::-1]), (*symbols[::-1], variable), strict=True))
+    written = _written_layout(shapes, target, layout)
     intermediates = IntermediatesStep(
         output=output,
         by=variable,
         names=symbols,
         definitions=tuple(to_matrix_expr(s, every) for s in chain.stages),
         final=to_matrix_expr(chain.final, every),
-        chain=tuple(zip((output, *symbols[::-1]), (*symbols[::-1], variable), strict=True)),
+        chain=pairs[::-1] if written == "denominator" else pairs,
+        layout=written,
     )
     supply = index_supply(target, every)
     requested = _chain_rule(chain, target, target.of_indices, target.by_indices, supply)
@@ -205,6 +209,15 @@ def _written_out(links: list[Link], summed: tuple[sympy.Symbol, Dim]) -> tuple[T
     return tuple(
         v if isinstance(v, Dots) else _partials(links, {index: sympy.sympify(v)}) for v in values
     )
+
+
+def _written_layout(shapes: Shapes, target: ResolvedTarget, layout: str | None) -> str | None:
+    """The layout the assembled result will be in, which fixes the matrix chain rule's order."""
+    of_shape, by_shape = shapes[target.of], shapes[target.by]
+    if len(of_shape.axes) + len(by_shape.axes) > 2:
+        return None
+    arranged = arrange(of_shape, target.of_names, by_shape, target.by_names, layout).layout
+    return "denominator" if arranged in DENOMINATOR_ARRANGEMENTS else "numerator"
 
 
 def _chain_rule(

@@ -224,7 +224,10 @@ class IntermediatesStep(Step):
     final: sympy.Basic
     """The output in terms of the last intermediate: `V m`."""
     chain: tuple[tuple[sympy.MatrixSymbol, sympy.MatrixSymbol], ...]
-    """The matrix chain rule's factors, `dy/dm dm/dx`, as (of, by) pairs."""
+    """The matrix chain rule's factors, `dy/dm dm/dx`, as (of, by) pairs, in the order the
+    layout multiplies them (reversed in denominator layout: `dm/dx dy/dm`)."""
+    layout: str | None
+    """"numerator" or "denominator" for a derivative with at most two axes, else None."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -291,12 +294,15 @@ class VecViewStep(Step):
     """Vectorization: f = (xᵀ ⊗ I) vec(W), so ∂f/∂vec(W) = xᵀ ⊗ I (vec stacks the columns)."""
 
     kind: ClassVar[str] = "view_vec"
-    of: sympy.MatrixSymbol
+    of: sympy.Basic
     by: sympy.MatrixSymbol
+    stacked: bool
+    """Whether vec(of) differs from `of`: False for a column vector or a scalar."""
     result: sympy.Basic
     """∂vec(of)/∂vec(by), one row per entry of vec(of), as Kronecker products."""
     linear: bool
-    """Whether `of` is linear in `by`, so that vec(of) = result · vec(by) holds as well."""
+    """Whether `of` is linear in `by` (no part without it, such as a bias), so that
+    vec(of) = result · vec(by) holds as well."""
 
 
 @dataclass(frozen=True, kw_only=True)

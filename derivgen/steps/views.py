@@ -60,7 +60,7 @@ def view_steps(
     if "index" in views:
         steps.append(_index_view(equation, shapes, target))
     if "vec" in views:
-        steps.append(_vec_view(shapes, target, general))
+        steps.append(_vec_view(equation, shapes, target, general))
     if "backprop" in views:
         steps.append(_backprop_view(shapes, target, general))
     return steps
@@ -82,7 +82,9 @@ def _index_view(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> I
     )
 
 
-def _vec_view(shapes: Shapes, target: ResolvedTarget, general: sympy.Expr) -> VecViewStep:
+def _vec_view(
+    equation: Equation, shapes: Shapes, target: ResolvedTarget, general: sympy.Expr
+) -> VecViewStep:
     """∂vec(f)/∂vec(W) entry (p, q) with p = (b−1)·rows(f) + a and q = (l−1)·rows(W) + k.
 
     A term `A(b, l) · B(a, k)` of the general entry is then the entry of `A ⊗ B`.
@@ -116,13 +118,38 @@ def _vec_view(shapes: Shapes, target: ResolvedTarget, general: sympy.Expr) -> Ve
             if isinstance(left, sympy.MatrixExpr)
             else left * right
         )
-    variable = sympy.IndexedBase(target.by)
     return VecViewStep(
         of=matrix_symbol(target.of, shapes),
         by=matrix_symbol(target.by, shapes),
+        stacked=not (of_shape.is_column or of_shape.is_scalar),
         result=sympy.MatAdd(*products) if len(products) > 1 else products[0],
-        linear=not any(i.base == variable for i in general.atoms(sympy.Indexed)),
+        linear=_linear(equation, shapes, target, general),
     )
+
+
+def _linear(
+    equation: Equation, shapes: Shapes, target: ResolvedTarget, general: sympy.Expr
+) -> bool:
+    """Linear in the variable: its derivative is free of it, and the output vanishes with it.
+
+    The second condition keeps `z = x W + b` from being written as `vec(z) = (I ⊗ x) vec(W)`.
+    """
+    variable = sympy.IndexedBase(target.by)
+
+    def holds_variable(expr: sympy.Basic) -> bool:
+        return isinstance(expr, sympy.Indexed) and expr.base == variable
+
+    if any(holds_variable(i) for i in general.atoms(sympy.Indexed)):
+        return False
+    component, _, _ = component_partial(
+        equation.rhs,
+        shape=shapes[target.of],
+        of_indices=target.of_names,
+        by_entry=indexed(target.by, shapes[target.by], target.by_names),
+        shapes=shapes,
+        supply=index_supply(target, shapes),
+    )
+    return component.replace(holds_variable, lambda _: sympy.Integer(0)).doit() == 0
 
 
 def _vec_levels(
