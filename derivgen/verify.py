@@ -381,11 +381,7 @@ class _Checker:
         explicit = self.instance.matrix(step.result)
         for r in range(explicit.rows):
             for c in range(explicit.cols):
-                values = {}
-                if step.row_index is not None:
-                    values[step.row_index] = sympy.Integer(r + 1)
-                if step.col_index is not None:
-                    values[step.col_index] = sympy.Integer(c + 1)
+                values = _cell(step.row_index, step.col_index, r, c)
                 of, by = general.of.xreplace(values), general.by.xreplace(values)
                 _, _, truth = self.instance.truth(of, by)
                 if not self.equal(truth, explicit[r, c]):
@@ -444,11 +440,7 @@ class _Checker:
         checker.check(_Claim(step.loss, step.by_entry, step.result, step.kind))
         explicit = checker.instance.matrix(step.matrix)
         for r, c in itertools.product(range(explicit.rows), range(explicit.cols)):
-            values = {}
-            if step.row_index is not None:
-                values[step.row_index] = sympy.Integer(r + 1)
-            if step.col_index is not None:
-                values[step.col_index] = sympy.Integer(c + 1)
+            values = _cell(step.row_index, step.col_index, r, c)
             variable = checker.instance.explicit(step.by_entry.xreplace(values))
             truth = sympy.diff(loss, variable)
             if not checker.equal(truth, explicit[r, c]):
@@ -477,11 +469,7 @@ class _Checker:
             explicit = self.instance.matrix(piece.result)
             for r in range(explicit.rows):
                 for c in range(explicit.cols):
-                    values = dict(fixed)
-                    if piece.row_index is not None:
-                        values[piece.row_index] = sympy.Integer(r + 1)
-                    if piece.col_index is not None:
-                        values[piece.col_index] = sympy.Integer(c + 1)
+                    values = fixed | _cell(piece.row_index, piece.col_index, r, c)
                     _, _, truth = self.instance.truth(of.xreplace(values), by.xreplace(values))
                     if not self.equal(truth, explicit[r, c]):
                         raise VerificationError(
@@ -489,6 +477,18 @@ class _Checker:
                             f"{values}: {explicit[r, c]} against {truth}"
                         )
                     self.brute_force += 1
+
+
+def _cell(
+    row_index: sympy.Symbol | None, col_index: sympy.Symbol | None, r: int, c: int
+) -> dict[sympy.Symbol, sympy.Integer]:
+    """The index values at 0-based cell (r, c) of an arranged matrix (1-based, as the note)."""
+    values = {}
+    if row_index is not None:
+        values[row_index] = sympy.Integer(r + 1)
+    if col_index is not None:
+        values[col_index] = sympy.Integer(c + 1)
+    return values
 
 
 def _unevaluated(expr: sympy.Basic) -> bool:

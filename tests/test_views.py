@@ -129,8 +129,8 @@ def test_views_are_sections_of_every_rendering() -> None:
             "y = W^T W x",
             "dy/dW",
             "vec",
-            "derivgen cannot write ∂vec(y)/∂vec(W) as Kronecker products: the factor "
-            "KroneckerDelta(i, k) mixes the two levels of vec",
+            "derivgen cannot write ∂vec(y)/∂vec(W) as Kronecker products: a factor of its "
+            "entries depends on both a row and a column index of vec",
         ),
     ],
 )

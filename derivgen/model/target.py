@@ -117,3 +117,10 @@ def resolve_target(target: Target, equation: Equation, shapes: Shapes) -> Resolv
         of_given=target.of_indices is not None,
         by_given=target.by_indices is not None,
     )
+
+
+def names_in_use(target: ResolvedTarget, shapes: Shapes) -> set[str]:
+    """Every name a new index or intermediate must avoid: symbols, sizes and target indices."""
+    taken = set(shapes) | {str(s) for s in shapes.size_symbols()}
+    indices = (*target.of_names, *target.by_names, *target.of_indices, *target.by_indices)
+    return taken | {str(s) for s in (*indices, target.dummy)}

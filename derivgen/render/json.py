@@ -43,7 +43,7 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
 
 
 def _views(steps: tuple[Step, ...]) -> dict[str, str]:
-    """The requested views' results: the index formula, ∂vec/∂vec, the backprop matrix."""
+    """One string per requested view, so other tools read a view's result without its steps."""
     found = {}
     for step in steps:
         match step:

@@ -119,11 +119,6 @@ def arrangement(step: AssembleStep | Slice) -> str:
     return layout_clause(step.layout, step.row_index, step.col_index, _math)
 
 
-def is_whole(value: sympy.Basic) -> bool:
-    """A scalar output named without an index (`L`), rather than one entry of an array."""
-    return isinstance(value, sympy.Symbol)
-
-
 def _number(value: float) -> str:
     if value == 0:
         return "0"
@@ -150,7 +145,6 @@ class LatexRenderer:
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
         )
         self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
-        self.environment.tests["whole"] = is_whole
 
     def step(self, step: Step) -> str:
         """One step through `templates/steps/<kind>.tex.j2`; a kind without one is an error."""

@@ -60,6 +60,11 @@ def _terms(items: Iterable[Term]) -> str:
     return out
 
 
+def _ranges(items: Iterable[tuple[sympy.Symbol, sympy.Basic]]) -> str:
+    """`i = 1…C and j = 1…D`."""
+    return listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in items])
+
+
 def _partial(of: sympy.Basic, by: sympy.Basic) -> str:
     return f"∂{_t(of)}/∂{_t(by)}"
 
@@ -152,7 +157,7 @@ class TextRenderer:
             how += (", scaled by " + listing(scalars) if scalars else "") + ":"
         else:
             how = "In terms of scalar entries:"
-        if isinstance(step.lhs, sympy.Symbol):
+        if step.whole:
             intro = (
                 f"The output {lhs} is a single number, so its gradient has one partial per entry "
                 f"of the variable, which in the note's arrangement takes the variable's shape. "
@@ -297,7 +302,7 @@ class TextRenderer:
         result = [f"{head} = {_t(step.summed)}"]
         if step.result != step.summed:
             result.append(f"{' ' * len(head)} = {_t(step.result)}")
-        ranges = listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.sums])
+        ranges = _ranges(step.sums)
         return "\n\n".join(
             [
                 self._prose(
@@ -323,7 +328,7 @@ class TextRenderer:
             if len(step.names) == 1
             else f"results {names} and the variables used to represent them"
         )
-        ranges = listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.sums])
+        ranges = _ranges(step.sums)
         bullets = [
             f"clearly stating the intermediate {which},",
             "expressing the chain rule for individual components of the final derivative, "
@@ -396,9 +401,7 @@ class TextRenderer:
     def _print_GeneralizeStep(self, step: GeneralizeStep) -> str:
         text = "Going through the same process for every component"
         if step.ranges:
-            text += ", we find that for all " + listing(
-                [f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in step.ranges]
-            )
+            text += ", we find that for all " + _ranges(step.ranges)
         parts = [
             self._prose(text + ","),
             self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}"),
@@ -498,11 +501,9 @@ class TextRenderer:
                 ),
                 self._formula(
                     f"∂{_sliced(step.of, piece.of_indices)}/∂{_sliced(step.by, piece.by_indices)}"
-                    f" = {_t(piece.result)}"
+                    f" = {_t(piece.result)},"
                 ),
-                self._prose(
-                    self._arrangement(piece)[0].upper() + self._arrangement(piece)[1:] + "."
-                ),
+                self._prose(self._arrangement(piece) + "."),
             ]
         return "\n\n".join(parts)
 

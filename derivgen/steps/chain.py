@@ -17,7 +17,7 @@ from derivgen.model.components import IndexSupply, shape_of
 from derivgen.model.indexing import indexed
 from derivgen.model.matrices import matrix_symbol, to_matrix_expr
 from derivgen.model.shapes import Dim, Shapes, conformable
-from derivgen.model.target import ResolvedTarget
+from derivgen.model.target import ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, MatMul, Node, Symbol, Transpose
 from derivgen.steps.assemble import DENOMINATOR_ARRANGEMENTS, arrange
 from derivgen.steps.deltas import collapse
@@ -44,12 +44,14 @@ class Chain:
 
 
 def _factors(node: Node) -> list[Node]:
+    """`V W x` as V, W, x: a chain is read across however the products were bracketed."""
     if isinstance(node, MatMul):
         return _factors(node.left) + _factors(node.right)
     return [node]
 
 
 def _is_array(node: Node) -> bool:
+    """A named array, maybe transposed: the only factors a stage of the note's chain has."""
     return isinstance(node, Symbol) or (
         isinstance(node, Transpose) and isinstance(node.operand, Symbol)
     )
@@ -99,9 +101,7 @@ def find_chain(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> Ch
     holding = [n for n, f in enumerate(factors) if _holds(f, target.by)]
     if len(holding) != 1:
         return None
-    taken = set(shapes) | {str(s) for s in shapes.size_symbols()}
-    taken |= {str(s) for s in (*target.of_names, *target.by_names, target.dummy)}
-    taken |= {str(s) for s in (*target.of_indices, *target.by_indices)}
+    taken = names_in_use(target, shapes)
     for leftwards in (True, False):
         found = _stages(factors, holding[0], leftwards=leftwards)
         if found is not None:
@@ -112,6 +112,7 @@ def find_chain(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> Ch
 
 
 def _holds(node: Node, name: str) -> bool:
+    """Whether this factor is the variable (transposed or not), which fixes the first stage."""
     return (node.operand if isinstance(node, Transpose) else node).name == name
 
 

@@ -14,7 +14,7 @@ import sympy
 from derivgen.model.components import IndexSupply, component_of
 from derivgen.model.indexing import indexed, position
 from derivgen.model.shapes import Shape, Shapes
-from derivgen.model.target import INDEX_NAMES, ResolvedTarget
+from derivgen.model.target import INDEX_NAMES, ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, Node
 from derivgen.steps.deltas import collapse
 from derivgen.steps.kinds import ComponentStep, DeltaStep, IndexDerivativeStep, Step
@@ -22,10 +22,7 @@ from derivgen.steps.kinds import ComponentStep, DeltaStep, IndexDerivativeStep, 
 
 def index_supply(target: ResolvedTarget, shapes: Shapes) -> IndexSupply:
     """Fresh names for inner sums: none a target index, a symbol or a size already uses."""
-    taken = {
-        str(s) for s in (*target.of_names, *target.by_names, *target.of_indices, *target.by_indices)
-    }
-    taken |= set(shapes) | {str(s) for s in shapes.size_symbols()}
+    taken = names_in_use(target, shapes) - {str(target.dummy)}
     names = (
         n
         for n in itertools.chain(INDEX_NAMES, (f"k{n}" for n in itertools.count(1)))
@@ -66,7 +63,7 @@ def differentiate_component(
         supply=index_supply(target, shapes),
     )
     steps: list[Step] = [
-        ComponentStep(lhs=of_entry, rhs=expression, parts=()),
+        ComponentStep(lhs=of_entry, rhs=expression, parts=(), whole=shapes[target.of].is_scalar),
         IndexDerivativeStep(of=of_entry, by=by_entry, component=expression, derivative=raw),
     ]
     if result != raw:

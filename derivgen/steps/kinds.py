@@ -67,6 +67,8 @@ class ComponentStep(Step):
     rhs: sympy.Expr
     parts: tuple[Part, ...]
     """The factors as slices (`row 3 of W`), when the component is one dot product."""
+    whole: bool = False
+    """Whether the output is a scalar, so that this "component" is the whole of it."""
 
 
 @dataclass(frozen=True, kw_only=True)

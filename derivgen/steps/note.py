@@ -107,7 +107,12 @@ def _component_step(of_entry: sympy.Expr, comp: Component) -> ComponentStep:
                 parts.append(Part(name=name, axis="row", index=indices[0]))
             else:
                 parts.append(Part(name=name, axis="column", index=indices[1]))
-    return ComponentStep(lhs=of_entry, rhs=comp.expression(), parts=tuple(parts))
+    return ComponentStep(
+        lhs=of_entry,
+        rhs=comp.expression(),
+        parts=tuple(parts),
+        whole=not isinstance(of_entry, sympy.Indexed),
+    )
 
 
 def _written_terms(

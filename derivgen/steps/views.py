@@ -16,7 +16,7 @@ from derivgen.errors import NotDerivableError, TargetError
 from derivgen.model.indexing import indexed
 from derivgen.model.matrices import matrix_symbol
 from derivgen.model.shapes import Dim, Shape, Shapes
-from derivgen.model.target import ResolvedTarget
+from derivgen.model.target import ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation
 from derivgen.steps.assemble import arrange, recognize
 from derivgen.steps.deltas import collapse
@@ -109,7 +109,8 @@ def _vec_view(
             else:
                 raise NotDerivableError(
                     f"derivgen cannot write ∂vec({target.of})/∂vec({target.by}) as Kronecker "
-                    f"products: the factor {factor} mixes the two levels of vec"
+                    "products: a factor of its entries depends on both a row and a column "
+                    "index of vec"
                 )
         left = recognize_matrix(sympy.Mul(*outer), of_outer, by_outer, sizes, shapes)
         right = recognize_matrix(sympy.Mul(*inner), of_inner, by_inner, sizes, shapes)
@@ -175,8 +176,7 @@ def _free_name(candidates: Sequence[str], taken: set[str]) -> str:
 def _backprop_view(shapes: Shapes, target: ResolvedTarget, general: sympy.Expr) -> BackpropViewStep:
     """Σ over the output's indices of g · (∂z/∂W): what reaches W from a scalar loss."""
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    taken = set(shapes) | {str(s) for s in shapes.size_symbols()}
-    taken |= {str(s) for s in (*target.of_names, *target.by_names, target.dummy)}
+    taken = names_in_use(target, shapes)
     candidates = (
         _GRADIENT_NAMES if of_shape.is_vector else tuple(n.upper() for n in _GRADIENT_NAMES)
     )
