@@ -145,6 +145,21 @@ def _chain_summary(middle: list[Step]) -> ChainSummaryStep:
     return ChainSummaryStep(of=rule.of, by=rule.by, names=intermediates.names, sums=rule.sums)
 
 
+def _cell(general: sympy.Expr, at: dict) -> sympy.Expr:
+    """The general entry at one cell of the written grid, whose rows 1, 2, …, C are distinct.
+
+    sympy keeps δ_{1,C} for a symbolic C (C might be 1); in the grid, the last row and the
+    first are different rows, so that delta is 0 there.
+    """
+    value = general.xreplace(at)
+    return value.replace(
+        lambda e: isinstance(e, sympy.KroneckerDelta) and e.args[0] != e.args[1],
+        lambda e: sympy.Integer(0)
+        if all(a.is_Integer or a.is_Symbol for a in e.args) and e.free_symbols <= set(at.values())
+        else e,
+    )
+
+
 def _shapes_step(equation: Equation, shapes: Shapes) -> ShapesStep:
     symbols = tuple(sympy.MatrixSymbol(n, shapes[n].rows, shapes[n].cols) for n in shapes)
     return ShapesStep(output=symbols[0], rhs=to_matrix_expr(equation.rhs, shapes), symbols=symbols)
@@ -186,7 +201,7 @@ def _assemble_step(
         of=matrix_symbol(target.of, shapes),
         by=matrix_symbol(target.by, shapes),
         partials=grid(arrangement, cell),
-        entries=grid(arrangement, general.xreplace) if _short(general) else None,
+        entries=grid(arrangement, lambda at: _cell(general, at)) if _short(general) else None,
         result=matrix,
         row_index=arrangement.row_index,
         col_index=arrangement.col_index,
