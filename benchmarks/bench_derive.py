@@ -13,9 +13,8 @@ verification instance is explicit), so the ratios must stay under 2.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_seconds
 
 from derivgen import derive
 
@@ -43,16 +42,6 @@ GENERAL_EXAMPLES = [
     ("views", "f = W x", "df/dW", {}, {"views": "index,vec,backprop"}),
 ]
 SIZES = [4, 64, 1024, 10**6]
-
-
-def median_seconds(call: Callable[[], object], repeat: int) -> float:
-    call()  # the first call fills sympy's caches; the table reports steady-state times
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -21,8 +21,9 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 from derivgen import derive
 from derivgen.documents import build_worksheets, compile_pdf, read_spec
@@ -71,16 +72,6 @@ def hundred_problems() -> str:
         f"[[problem]]\npoints = 2\nspace = 3\n{PROBLEMS[n % len(PROBLEMS)]}\n" for n in range(100)
     )
     return head + "\n".join(problems)
-
-
-def median_seconds(call: Callable[[], object], repeat: int) -> float:
-    call()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def sources(spec_path: Path, timings: list[float] | None = None) -> dict[str, str]:
