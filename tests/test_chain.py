@@ -98,3 +98,9 @@ def test_large_concrete_sizes_chain_on_a_smaller_instance() -> None:
     result = derive("y = V W x", "dy/dx", {"V": "7,8", "W": "8,9"}).as_dict()
     assert result["matrix"] == "V*W"
     assert check_derivative(result, lambda m: m["V"] * m["W"] * m["x"], {}, "y", "x") > 0
+
+
+def test_a_chain_by_a_matrix_states_no_layout() -> None:
+    """dm/dX is a 3-D array, which no layout multiplies: the note's symbolic statement stays."""
+    text = derive("s = a^T X b", "ds/dX").to_text()
+    assert "and, using the chain rule,\n\n    ds/dX = ds/dm dm/dX." in text

@@ -215,7 +215,9 @@ def _written_out(links: list[Link], summed: tuple[sympy.Symbol, Dim]) -> tuple[T
 def _written_layout(shapes: Shapes, target: ResolvedTarget, layout: str | None) -> str | None:
     """The layout the assembled result will be in, which fixes the matrix chain rule's order."""
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    if len(of_shape.axes) + len(by_shape.axes) > 2:
+    # Each factor dm/dx has the variable's axes and one more: a matrix variable makes them
+    # 3-D arrays, which no layout multiplies, so the statement stays the note's symbolic one.
+    if len(of_shape.axes) + len(by_shape.axes) > 2 or len(by_shape.axes) > 1:
         return None
     arranged = arrange(of_shape, target.of_names, by_shape, target.by_names, layout).layout
     return "denominator" if arranged in DENOMINATOR_ARRANGEMENTS else "numerator"
