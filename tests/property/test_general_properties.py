@@ -8,9 +8,9 @@ sympy matrices for the oracle (tests/oracle.py). Shapes are declared, with concr
 with symbolic ones that the oracle then evaluates at concrete values. The target is the whole
 output or one of its entries, by any symbol that appears, whole or one entry.
 
-derivgen may refuse (a DerivgenError, or a subclass); any other exception fails the test,
-except the engine bugs listed in KNOWN_BUGS, each pinned by a strict xfail at the end of this
-file. When it answers, `general`, `matrix` and `entry` agree with sympy's derivatives of the
+derivgen may refuse (a DerivgenError, or a subclass); any other exception fails the test.
+The engine bugs these properties found are kept as fixed examples at the end of this file.
+When it answers, `general`, `matrix` and `entry` agree with sympy's derivatives of the
 explicit matrices and with central differences.
 """
 
@@ -267,23 +267,12 @@ def problems(draw: st.DrawFn, max_depth: int = 3) -> Problem:
     )
 
 
-KNOWN_BUGS: set[str] = set()
-"""The starts of TypeErrors the engine is known to raise, each pinned by a strict xfail below;
-empty now: those the properties found (a complex log in verification, f(aᵀx), an outer product
-at one end of a product) are fixed and kept as regression tests."""
-
-
 def derive_or_refuse(equation: str, target: str, declared: dict[str, str]) -> Derivation | None:
-    """derive(...), or None when it raises a DerivgenError (or a known bug's TypeError)."""
+    """derive(...), or None when it raises a DerivgenError; anything else fails the test."""
     try:
         return derive(equation, target, declared)
     except DerivgenError as error:
         event(f"refused: {type(error).__name__}")
-    except TypeError as error:
-        known = [bug for bug in KNOWN_BUGS if str(error).startswith(bug)]
-        if not known:
-            raise
-        event(f"known engine bug: {known[0]}")
     return None
 
 
