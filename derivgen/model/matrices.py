@@ -73,6 +73,29 @@ class EntrySum(sympy.MatrixExpr):
         return sum(self.arg[r, c] for r in range(rows) for c in range(cols))
 
 
+class Vec(sympy.MatrixExpr):
+    """`vec(A)`: the columns of A stacked into one column, first column first."""
+
+    _diff_wrt = True
+    """A derivative may be taken with respect to vec(W), as the vectorization view does."""
+
+    def __new__(cls, arg: sympy.Basic) -> Vec:
+        return super().__new__(cls, arg)
+
+    @property
+    def arg(self) -> sympy.Basic:
+        return self.args[0]
+
+    @property
+    def shape(self) -> tuple:
+        rows, cols = self.arg.shape
+        return (rows * cols, sympy.Integer(1))
+
+    def _entry(self, i: int, j: int, **kwargs: object) -> sympy.Expr:
+        rows = self.arg.shape[0]
+        return self.arg[i % rows, i // rows]
+
+
 def matrix_symbol(name: str, shapes: Shapes) -> sympy.Basic:
     """`name` as sympy sees it: a MatrixSymbol, or a plain Symbol for a 1x1 scalar."""
     shape = shapes[name]

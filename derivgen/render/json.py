@@ -8,6 +8,7 @@ import sympy
 
 from derivgen.render.latex import LatexRenderer
 from derivgen.render.printers import to_json
+from derivgen.steps.claims import Claim
 from derivgen.steps.kinds import BackpropViewStep, IndexViewStep, Step, VecViewStep
 from derivgen.verify import Checked
 
@@ -35,11 +36,31 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         else [
             None if i is None else str(i) for i in (arrangement.row_index, arrangement.col_index)
         ],
-        "steps": [{"kind": s.kind, "latex": renderer.step(s)} for s in derived.steps],
+        "steps": [
+            {"kind": s.kind, "latex": renderer.step(s), "claims": [_claim(c) for c in claims]}
+            for s, claims in zip(derived.steps, derived.claims(), strict=True)
+        ],
+        "intermediates": {
+            str(d.name): to_json(d.value) for d in derived.definitions if not d.restates
+        },
         "verified": checked.verification.passed,
     }
     views = _views(derived.steps)
     return {**result, "views": views} if views else result
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    """One displayed equality: sides, the ranges of its free indices, where it holds, layout."""
+    out: dict[str, Any] = {"lhs": to_json(claim.lhs), "rhs": to_json(claim.rhs)}
+    if claim.over:
+        out["for"] = {str(i): [to_json(low), to_json(high)] for i, low, high in claim.over}
+    if claim.where is not None:
+        out["where"] = to_json(claim.where)
+    if claim.matrix_index is not None:
+        out["matrix_index"] = [None if i is None else str(i) for i in claim.matrix_index]
+    if claim.layout != "numerator":
+        out["layout"] = claim.layout
+    return out
 
 
 def _views(steps: tuple[Step, ...]) -> dict[str, str]:

@@ -14,7 +14,7 @@ import sympy
 
 from derivgen.render.printers import to_latex
 from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import describe, instance_sizes, listing
+from derivgen.render.prose import check_sentence, describe, listing
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import (
     AssembleStep,
@@ -157,17 +157,17 @@ class LatexRenderer:
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification
         shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
-        sizes = instance_sizes(
+        checked_sentence = check_sentence(
             dict(verification.sizes),
+            verification.arithmetic,
+            f"${_number(verification.max_error)}$",
             lambda name, sign, value: f"${name} {_SIGNS[sign]} {value}$",
         )
         return self.environment.get_template("derivation.tex.j2").render(
             heading=slashed(derived.of, derived.by),
             equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
             steps=[self.step(s) for s in derived.steps],
-            v=verification,
-            sizes=sizes,
-            max_error=_number(verification.max_error),
+            checked=checked_sentence,
         )
 
     def question(self, checked: Checked) -> str:

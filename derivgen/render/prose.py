@@ -65,8 +65,26 @@ def arrangement(
 
 def instance_sizes(sizes: dict[str, int], assign: Callable[[str, str, str], str]) -> str:
     """`C = 3, D = 7`; a large concrete size checked on a smaller instance reads `1024 → 4`."""
-    if not sizes:
-        return "as given"
-    return ", ".join(
-        assign(name, "→" if name.isdigit() else "=", str(value)) for name, value in sizes.items()
+    return listing(
+        [assign(name, "→" if name.isdigit() else "=", str(value)) for name, value in sizes.items()]
+    )
+
+
+def check_sentence(
+    sizes: dict[str, int],
+    arithmetic: str,
+    max_error: str,
+    assign: Callable[[str, str, str], str],
+) -> str:
+    """What was checked, as an instructor would say it (after "Checked by derivgen:")."""
+    instance = (
+        f"on a random instance with {instance_sizes(sizes, assign)}"
+        if sizes
+        else "on a random instance of the sizes given"
+    )
+    exactly = "exactly (in rational arithmetic)" if arithmetic == "exact" else "to 50 digits"
+    return (
+        f"every equality in these lines holds {instance}, {exactly}, for every index value "
+        "it is stated for; its derivatives also agree with numerical differentiation of the "
+        f"equation at a second random point (largest difference {max_error})."
     )

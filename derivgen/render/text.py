@@ -10,7 +10,7 @@ import sympy
 
 from derivgen.render.printers import to_text
 from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import describe, instance_sizes, listing
+from derivgen.render.prose import check_sentence, describe, listing
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -511,12 +511,13 @@ class TextRenderer:
         derived, v = checked.derived, checked.verification
         shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
         title = f"{_partial(derived.of, derived.by)} for {_t(shapes.output)} = {_t(shapes.rhs)}"
-        sizes = instance_sizes(dict(v.sizes), lambda name, sign, value: f"{name} {sign} {value}")
-        checked_line = self._prose(
-            f"Checked by derivgen: every result above agrees with brute-force differentiation of "
-            f"explicit matrices (sizes {sizes}; {v.brute_force} partials) and with central finite "
-            f"differences ({v.finite_differences} checks, largest error {v.max_error:.1e})."
+        sentence = check_sentence(
+            dict(v.sizes),
+            v.arithmetic,
+            f"{v.max_error:.1e}",
+            lambda name, sign, value: f"{name} {sign} {value}",
         )
+        checked_line = self._prose(f"Checked by derivgen: {sentence}")
         body = [self.step(s) for s in derived.steps]
         return "\n\n".join([title, "═" * min(len(title), self.width), *body, checked_line]) + "\n"
 

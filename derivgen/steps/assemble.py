@@ -93,10 +93,17 @@ def axis_values(size: Dim, dots: Dots, *, shown: int = 2) -> list[sympy.Expr | D
     return [*(sympy.Integer(v) for v in range(1, shown + 1)), dots, sympy.sympify(size)]
 
 
+def grid_positions(arrangement: Arrangement) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """The index value of each row and each column of the grid (1 along an axis of length 1)."""
+    one: list[Term] = [sympy.Integer(1)]
+    rows = axis_values(arrangement.rows, Dots.DOWN) if arrangement.row_index else one
+    cols = axis_values(arrangement.cols, Dots.ACROSS, shown=3) if arrangement.col_index else one
+    return tuple(rows), tuple(cols)
+
+
 def grid(arrangement: Arrangement, cell: Callable[[dict], Term]) -> tuple[tuple[Term, ...], ...]:
     """The matrix of cells `cell({row: r, col: c})`, with elisions where axes are long."""
-    rows = axis_values(arrangement.rows, Dots.DOWN) if arrangement.row_index else [None]
-    cols = axis_values(arrangement.cols, Dots.ACROSS, shown=3) if arrangement.col_index else [None]
+    rows, cols = grid_positions(arrangement)
     table = []
     for r in rows:
         line: list[Term] = []
@@ -107,9 +114,9 @@ def grid(arrangement: Arrangement, cell: Callable[[dict], Term]) -> tuple[tuple[
                 line.append(r if isinstance(r, Dots) else c)
             else:
                 values = {}
-                if r is not None:
+                if arrangement.row_index is not None:
                     values[arrangement.row_index] = r
-                if c is not None:
+                if arrangement.col_index is not None:
                     values[arrangement.col_index] = c
                 line.append(cell(values))
         table.append(tuple(line))

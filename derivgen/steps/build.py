@@ -18,8 +18,16 @@ from derivgen.model.matrices import matrix_symbol, to_matrix_expr
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation
-from derivgen.steps.assemble import Arrangement, arrange, grid, partial, recognize
+from derivgen.steps.assemble import (
+    Arrangement,
+    arrange,
+    grid,
+    grid_positions,
+    partial,
+    recognize,
+)
 from derivgen.steps.chain import chain_steps, find_chain
+from derivgen.steps.claims import Claim, Definition, claims_of, every_shape
 from derivgen.steps.general import general_steps
 from derivgen.steps.kinds import (
     ArrayStep,
@@ -53,6 +61,20 @@ class Derived:
     general: sympy.Expr
     matrix: sympy.Basic | None
     arrangement: Arrangement | None
+
+    @property
+    def definitions(self) -> tuple[Definition, ...]:
+        """The intermediate results the steps name, in order (`m = W x`, then `y = V m`)."""
+        return tuple(d for step in self.steps for d in step.defines())
+
+    @property
+    def every_shape(self) -> dict[str, Shape]:
+        """The shapes of the equation's symbols and of every name the steps define or use."""
+        return every_shape(self.shapes.of, self.definitions)
+
+    def claims(self) -> tuple[tuple[Claim, ...], ...]:
+        """Each step's claims, every free index with its range, in step order."""
+        return claims_of(self.steps, self.every_shape)
 
 
 def build(
@@ -197,6 +219,7 @@ def _assemble_step(
         by_shape=by_shape,
         by_names=target.by_names,
     )
+    row_values, col_values = grid_positions(arrangement)
     return AssembleStep(
         of=matrix_symbol(target.of, shapes),
         by=matrix_symbol(target.by, shapes),
@@ -206,6 +229,9 @@ def _assemble_step(
         row_index=arrangement.row_index,
         col_index=arrangement.col_index,
         layout=arrangement.layout,
+        partial=cell({}),
+        row_values=row_values,
+        col_values=col_values,
     )
 
 

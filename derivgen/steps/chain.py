@@ -200,16 +200,20 @@ def _nested_sum(body: sympy.Expr, sums: tuple[tuple[sympy.Symbol, Dim], ...]) ->
     return body
 
 
-def _written_out(links: list[Link], summed: tuple[sympy.Symbol, Dim]) -> tuple[Term, ...]:
-    """`{a_1 b_1 + a_2 b_2 + … + a_M b_M}`: every term of a short concrete sum, else the ends."""
+def _written_out(
+    links: list[Link], summed: tuple[sympy.Symbol, Dim]
+) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """`{a_1 b_1 + a_2 b_2 + … + a_M b_M}`: every term of a short concrete sum, else the ends.
+
+    Returns the terms and the index's value at each (dots alike).
+    """
     index, size = summed
     if isinstance(size, int) and size <= WRITTEN_TERMS_LIMIT:
-        values: list = list(range(1, size + 1))
+        values: list[Term] = [sympy.Integer(v) for v in range(1, size + 1)]
     else:
-        values = [1, 2, Dots.LOW, size]
-    return tuple(
-        v if isinstance(v, Dots) else _partials(links, {index: sympy.sympify(v)}) for v in values
-    )
+        values = [sympy.Integer(1), sympy.Integer(2), Dots.LOW, sympy.sympify(size)]
+    terms = tuple(v if isinstance(v, Dots) else _partials(links, {index: v}) for v in values)
+    return terms, tuple(values)
 
 
 def _written_layout(shapes: Shapes, target: ResolvedTarget, layout: str | None) -> str | None:
@@ -266,12 +270,14 @@ def _chain_rule(
             )
         )
     summed = _nested_sum(sympy.Mul(*(link.value for link in links)), sums)
+    expanded, positions = _written_out(links, sums[0]) if len(sums) == 1 else (None, ())
     return ChainRuleStep(
         of=of_entry,
         by=by_entry,
         sums=sums,
         rule=_nested_sum(_partials(links), sums),
-        expanded=_written_out(links, sums[0]) if len(sums) == 1 else None,
+        expanded=expanded,
+        positions=positions,
         links=tuple(links),
         summed=summed,
         result=collapse(summed, avoid=set(every)),

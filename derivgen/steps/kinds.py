@@ -13,7 +13,16 @@ from typing import ClassVar
 
 import sympy
 
+from derivgen.model.matrices import Vec
 from derivgen.model.shapes import Dim
+from derivgen.steps.claims import (
+    Claim,
+    Definition,
+    displayed_chain,
+    partial,
+    written_sum,
+    zero_elsewhere,
+)
 
 
 class Dots(enum.Enum):
@@ -31,9 +40,34 @@ Term = sympy.Expr | Dots
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
-    """Base of every step kind."""
+    """Base of every step kind.
+
+    Each kind defines `claims()`: every equality its display asserts, built from the fields
+    it displays (a kind that asserts none says so in its own `claims`). A test fails for a
+    kind that inherits this one's.
+    """
 
     kind: ClassVar[str]
+
+    def claims(self) -> tuple[Claim, ...]:
+        raise NotImplementedError(f"step kind {self.kind!r} declares no claims")
+
+    def defines(self) -> tuple[Definition, ...]:
+        """The intermediate results this step names; most steps name none."""
+        return ()
+
+
+def _entry_layout(
+    symbol: sympy.Basic, entry: sympy.Expr
+) -> tuple[sympy.Symbol | None, sympy.Symbol | None]:
+    """The matrix_index that lays an entry formula of `symbol` out in the symbol's own shape."""
+    indices = tuple(entry.indices) if isinstance(entry, sympy.Indexed) else ()
+    rows, cols = getattr(symbol, "shape", (1, 1))
+    if len(indices) == 2:
+        return indices[0], indices[1]
+    if not indices:
+        return (None, None)
+    return (None, indices[0]) if rows == 1 else (indices[0], None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +78,14 @@ class ShapesStep(Step):
     output: sympy.MatrixSymbol
     rhs: sympy.Basic
     symbols: tuple[sympy.MatrixSymbol, ...]
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The equation as matrices, and the size said of every symbol."""
+        sizes = tuple(
+            Claim(lhs=sympy.Function("shape")(sympy.Symbol(s.name)), rhs=sympy.Tuple(*s.shape))
+            for s in self.symbols
+        )
+        return (Claim(lhs=self.output, rhs=self.rhs, matrix_index=(None, None)), *sizes)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +112,9 @@ class ComponentStep(Step):
     whole: bool = False
     """Whether the output is a scalar, so that this "component" is the whole of it."""
 
+    def claims(self) -> tuple[Claim, ...]:
+        return (Claim(lhs=self.lhs, rhs=self.rhs),)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ExpandStep(Step):
@@ -81,6 +126,16 @@ class ExpandStep(Step):
     focus: int | None
     """Position in `terms` of the term that holds the target, if one does."""
     target: sympy.Expr
+    summand: sympy.Expr
+    """The sum's general term, in `index`: what each elided term is."""
+    index: sympy.Symbol
+    positions: tuple[Term, ...]
+    """The value of `index` at each shown term (dots where `terms` has dots)."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The written-out sum, elisions included, is the component."""
+        whole, where = written_sum(self.terms, self.positions, self.summand, self.index)
+        return (Claim(lhs=self.lhs, rhs=whole, where=where),)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +147,48 @@ class DifferentiateStep(Step):
     by: sympy.Expr
     terms: tuple[Term, ...]
     derivatives: tuple[Term, ...]
+    summand: sympy.Expr | None = None
+    """The sum's general term in `index` (None for a single term, which has no sum)."""
+    index: sympy.Symbol | None = None
+    positions: tuple[Term, ...] = ()
+    """The value of `index` at each shown term (dots where `terms` has dots)."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The partial of the written-out sum, term by term, and "the others are all 0"."""
+        by = self.by
+        if self.summand is None or self.index is None:
+            (derivative,) = self.derivatives
+            return (Claim(lhs=partial(self.of, by), rhs=derivative),)
+        whole, where = written_sum(self.terms, self.positions, self.summand, self.index)
+        differentiated, _ = written_sum(
+            self.derivatives, self.positions, partial(self.summand, by), self.index
+        )
+        claims = [
+            Claim(lhs=partial(self.of, by), rhs=partial(whole, by), where=where),
+            Claim(lhs=partial(whole, by), rhs=differentiated, where=where),
+        ]
+        surviving = []
+        for term, derivative, position in zip(
+            self.terms, self.derivatives, self.positions, strict=True
+        ):
+            if isinstance(position, sympy.Basic):
+                claims.append(Claim(lhs=partial(term, by), rhs=derivative, where=where))
+                if derivative != 0:
+                    surviving.append(position)
+        # "none of the others includes it": every other term's derivative is 0
+        others = sympy.And(*(sympy.Ne(self.index, p) for p in surviving))
+        claims.append(
+            Claim(
+                lhs=partial(self.summand, by),
+                rhs=sympy.Integer(0),
+                over=((self.index, sympy.Integer(1), self._last()),),
+                where=others if where is None else sympy.And(where, others),
+            )
+        )
+        return tuple(claims)
+
+    def _last(self) -> sympy.Expr:
+        return next(p for p in reversed(self.positions) if isinstance(p, sympy.Basic))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +200,9 @@ class IsolateStep(Step):
     by: sympy.Expr
     surviving: sympy.Expr
     result: sympy.Expr
+
+    def claims(self) -> tuple[Claim, ...]:
+        return displayed_chain(partial(self.of, self.by), self.surviving, self.result)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,6 +217,25 @@ class ZeroStep(Step):
     """(index the terms hold, index the target asks for) pairs that can never agree."""
     example: sympy.Expr
     """An entry of the same symbol that does appear, shown next."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The partial is 0; every entry unlike the pattern plays no role; each "a ≠ b"."""
+        taken = {str(x) for e in (self.of, self.by, self.pattern) for x in e.free_symbols}
+        names = [sympy.Symbol(n) for n in "pqrsuvw" if n not in taken]
+        fixed = {
+            n: index
+            for n, index in enumerate(self.pattern.indices)
+            if index.is_Integer
+        }
+        unequal = tuple(
+            Claim(lhs=sympy.KroneckerDelta(a, b, evaluate=False), rhs=sympy.Integer(0))
+            for a, b in self.conflicts
+        )
+        return (
+            Claim(lhs=partial(self.of, self.by), rhs=sympy.Integer(0)),
+            zero_elsewhere(self.of, self.by, fixed, names),
+            *unequal,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +252,27 @@ class GeneralizeStep(Step):
     nonzero_by: sympy.Expr | None
     """The by-entry with the conditions applied (W_{j,i}), when there are conditions."""
     nonzero: sympy.Expr | None
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The general entry over the ranges said; zero off the conditions; the non-zero ones."""
+        over = tuple((i, sympy.Integer(1), sympy.sympify(n)) for i, n in self.ranges)
+        claims = [Claim(lhs=partial(self.of, self.by), rhs=self.result, over=over)]
+        if self.conditions:
+            replaced = {b for _, b in self.conditions}
+            unequal = sympy.Or(*(sympy.Ne(a, b) for a, b in self.conditions))
+            claims.append(
+                Claim(
+                    lhs=partial(self.of, self.by), rhs=sympy.Integer(0), over=over, where=unequal
+                )
+            )
+            claims.append(
+                Claim(
+                    lhs=partial(self.of, self.nonzero_by),
+                    rhs=self.nonzero,
+                    over=tuple(r for r in over if r[0] not in replaced),
+                )
+            )
+        return tuple(claims)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +295,31 @@ class AssembleStep(Step):
     row_index: sympy.Symbol | None
     col_index: sympy.Symbol | None
     layout: str
+    partial: sympy.Derivative
+    """The general partial, ∂y_i/∂x_j, that the arrangement lays out."""
+    row_values: tuple[Term, ...]
+    """The value of `row_index` in each row of the grids (dots where elided)."""
+    col_values: tuple[Term, ...]
+
+    def claims(self) -> tuple[Claim, ...]:
+        """Each shown cell is the partial at its place, and the named matrix is the whole."""
+        claims = []
+        grids = [self.partials] + ([self.entries] if self.entries is not None else [])
+        for r, row_value in enumerate(self.row_values):
+            for c, col_value in enumerate(self.col_values):
+                if not (isinstance(row_value, sympy.Basic) and isinstance(col_value, sympy.Basic)):
+                    continue
+                at = {
+                    i: v
+                    for i, v in ((self.row_index, row_value), (self.col_index, col_value))
+                    if i is not None
+                }
+                cell = self.partial.xreplace(at)
+                claims += [Claim(lhs=cell, rhs=grid[r][c]) for grid in grids]
+        whole = Claim(
+            lhs=self.partial, rhs=self.result, matrix_index=(self.row_index, self.col_index)
+        )
+        return (*claims, whole)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,6 +355,25 @@ class ArrayStep(Step):
     compact: sympy.Expr
     slice: Slice | None
 
+    def claims(self) -> tuple[Claim, ...]:
+        """F's entries; zero off the conditions; G; and the slice as a matrix for each fixed."""
+        claims = [Claim(lhs=self.partial, rhs=self.formula)]
+        substitution = dict(zip(self.indices, self.compact_source, strict=True))
+        if self.conditions:
+            unequal = sympy.Or(*(sympy.Ne(a, b) for a, b in self.conditions))
+            claims.append(Claim(lhs=self.partial, rhs=sympy.Integer(0), where=unequal))
+            claims.append(Claim(lhs=self.partial.xreplace(substitution), rhs=self.compact))
+        if self.slice is not None:
+            piece = self.slice
+            claims.append(
+                Claim(
+                    lhs=self.partial.xreplace(substitution),
+                    rhs=piece.result,
+                    matrix_index=(piece.row_index, piece.col_index),
+                )
+            )
+        return tuple(claims)
+
 
 @dataclass(frozen=True, kw_only=True)
 class IndexDerivativeStep(Step):
@@ -201,6 +385,9 @@ class IndexDerivativeStep(Step):
     component: sympy.Expr
     derivative: sympy.Expr
 
+    def claims(self) -> tuple[Claim, ...]:
+        return (Claim(lhs=partial(self.of, self.by), rhs=self.derivative),)
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeltaStep(Step):
@@ -210,6 +397,9 @@ class DeltaStep(Step):
     of: sympy.Expr
     by: sympy.Expr
     result: sympy.Expr
+
+    def claims(self) -> tuple[Claim, ...]:
+        return (Claim(lhs=partial(self.of, self.by), rhs=self.result),)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +420,27 @@ class IntermediatesStep(Step):
     layout multiplies them (reversed in denominator layout: `dm/dx dy/dm`)."""
     layout: str | None
     """"numerator" or "denominator" for a derivative with at most two axes, else None."""
+
+    def defines(self) -> tuple[Definition, ...]:
+        named = tuple(
+            Definition(name=n, value=v) for n, v in zip(self.names, self.definitions, strict=True)
+        )
+        return (*named, Definition(name=self.output, value=self.final, restates=True))
+
+    def claims(self) -> tuple[Claim, ...]:
+        """`y = V m`; and, in a layout, the chain rule for whole arrays.
+
+        Without a layout the factors are arrays of three or more axes that no matrix product
+        multiplies; the next step states what the product means, one component at a time.
+        """
+        claims = [Claim(lhs=self.output, rhs=self.final, matrix_index=(None, None))]
+        if self.layout is not None:
+            # a Mul: sympy takes partials of arrays as non-commuting scalars, and keeps the order
+            product = sympy.Mul(*(partial(of, by) for of, by in self.chain), evaluate=False)
+            claims.append(
+                Claim(lhs=partial(self.output, self.by), rhs=product, layout=self.layout)
+            )
+        return tuple(claims)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,6 +475,23 @@ class ChainRuleStep(Step):
     """The chain rule with each partial replaced by its value."""
     result: sympy.Expr
     """The same with its Kronecker deltas summed out (equal to `summed` when it has none)."""
+    positions: tuple[Term, ...] = ()
+    """The value of the first sum's index at each term of `expanded`."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        """The rule, written out; each stage's partial and product; the values substituted."""
+        lhs = partial(self.of, self.by)
+        claims = [Claim(lhs=lhs, rhs=self.rule)]
+        if self.expanded is not None:
+            (index, _), summand = self.sums[0], self.rule.function
+            whole, where = written_sum(self.expanded, self.positions, summand, index)
+            claims.append(Claim(lhs=lhs, rhs=whole, where=where))
+        for link in self.links:
+            claims.append(Claim(lhs=partial(link.of, link.by), rhs=link.value))
+            claims.append(Claim(lhs=link.output, rhs=link.defined, matrix_index=(None, None)))
+        shown = self.result if self.result != self.summed else None
+        claims += displayed_chain(lhs, self.summed, shown)
+        return tuple(claims)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,6 +503,10 @@ class ChainSummaryStep(Step):
     by: sympy.Expr
     names: tuple[sympy.MatrixSymbol, ...]
     sums: tuple[tuple[sympy.Symbol, Dim], ...]
+
+    def claims(self) -> tuple[Claim, ...]:
+        """None: it names the intermediates and sums that the steps above claimed."""
+        return ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -289,6 +521,14 @@ class IndexViewStep(Step):
     """The component differentiated by the ordinary rules, ∂W_{k,l}/∂W_{m,n} = δ_{k,m} δ_{l,n}."""
     result: sympy.Expr
     """The same with the summed deltas summed out; deltas between free indices stay."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        lhs = partial(self.of, self.by)
+        shown = self.result if self.result != self.derivative else None
+        return (
+            Claim(lhs=self.of, rhs=self.component),
+            *displayed_chain(lhs, self.derivative, shown),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -305,6 +545,14 @@ class VecViewStep(Step):
     linear: bool
     """Whether `of` is linear in `by` (no part without it, such as a bias), so that
     vec(of) = result · vec(by) holds as well."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        stacked = Vec(self.of) if self.stacked else self.of
+        claims = [Claim(lhs=partial(stacked, Vec(self.by)), rhs=self.result)]
+        if self.linear:
+            product = sympy.MatMul(self.result, Vec(self.by))
+            claims.append(Claim(lhs=stacked, rhs=product, matrix_index=(None, None)))
+        return tuple(claims)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,3 +579,21 @@ class BackpropViewStep(Step):
     """∂L/∂W in the shape of W."""
     row_index: sympy.Symbol | None
     col_index: sympy.Symbol | None
+
+    def defines(self) -> tuple[Definition, ...]:
+        """Any scalar loss with gradient g at this point acts on W as Σ g ∘ z = tr(gᵀ z) does."""
+        loss = sympy.Trace(sympy.MatMul(self.gradient.T, self.output))
+        return (Definition(name=self.loss, value=loss),)
+
+    def claims(self) -> tuple[Claim, ...]:
+        shown = self.result if self.result != self.summed else None
+        lhs = partial(self.loss, self.by_entry)
+        return (
+            Claim(
+                lhs=partial(self.loss, self.of),
+                rhs=self.gradient,
+                matrix_index=_entry_layout(self.output, self.of),
+            ),
+            *displayed_chain(lhs, self.rule, self.summed, shown),
+            Claim(lhs=lhs, rhs=self.matrix, matrix_index=(self.row_index, self.col_index)),
+        )

@@ -69,8 +69,18 @@ def note_steps(
     outcome = differentiate(comp, by_entry)
     if isinstance(outcome, Absent):
         if comp.dummy is not None:
-            terms, _ = _written_terms(comp, None)
-            steps.append(ExpandStep(lhs=of_entry, terms=terms, focus=None, target=by_entry))
+            terms, positions, _ = _written_terms(comp, None)
+            steps.append(
+                ExpandStep(
+                    lhs=of_entry,
+                    terms=terms,
+                    focus=None,
+                    target=by_entry,
+                    summand=comp.term(),
+                    index=comp.dummy,
+                    positions=positions,
+                )
+            )
         steps.append(
             ZeroStep(
                 of=of_entry,
@@ -117,8 +127,11 @@ def _component_step(of_entry: sympy.Expr, comp: Component) -> ComponentStep:
 
 def _written_terms(
     comp: Component, focus: sympy.Expr | None
-) -> tuple[tuple[Term, ...], int | None]:
-    """The sum written out: every term when short and concrete, else 1, 2, …, focus, …, n."""
+) -> tuple[tuple[Term, ...], tuple[Term, ...], int | None]:
+    """The sum written out: every term when short and concrete, else 1, 2, …, focus, …, n.
+
+    Returns the terms, the inner index's value at each (dots alike), and where the focus is.
+    """
     upper = comp.upper
     if isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT:
         values: list[sympy.Expr | Dots] = [sympy.Integer(v) for v in range(1, upper + 1)]
@@ -134,7 +147,7 @@ def _written_terms(
             values.append(value)
     terms = tuple(v if isinstance(v, Dots) else comp.term(v) for v in values)
     focus_at = values.index(focus) if focus is not None and focus in values else None
-    return terms, focus_at
+    return terms, tuple(values), focus_at
 
 
 def _surviving_steps(
@@ -142,11 +155,21 @@ def _surviving_steps(
 ) -> list[Step]:
     steps: list[Step] = []
     if comp.dummy is not None:
-        terms, focus = _written_terms(comp, outcome.value)
+        terms, positions, focus = _written_terms(comp, outcome.value)
         if expand:
-            steps.append(ExpandStep(lhs=of_entry, terms=terms, focus=focus, target=by_entry))
+            steps.append(
+                ExpandStep(
+                    lhs=of_entry,
+                    terms=terms,
+                    focus=focus,
+                    target=by_entry,
+                    summand=comp.term(),
+                    index=comp.dummy,
+                    positions=positions,
+                )
+            )
     else:
-        terms, focus = (comp.term(),), 0
+        terms, positions, focus = (comp.term(),), (), 0
     derivatives = tuple(
         t
         if isinstance(t, Dots)
@@ -156,6 +179,16 @@ def _surviving_steps(
         for n, t in enumerate(terms)
     )
     surviving = sympy.Derivative(outcome.term, by_entry, evaluate=False)
-    steps.append(DifferentiateStep(of=of_entry, by=by_entry, terms=terms, derivatives=derivatives))
+    steps.append(
+        DifferentiateStep(
+            of=of_entry,
+            by=by_entry,
+            terms=terms,
+            derivatives=derivatives,
+            summand=comp.term() if comp.dummy is not None else None,
+            index=comp.dummy,
+            positions=positions,
+        )
+    )
     steps.append(IsolateStep(of=of_entry, by=by_entry, surviving=surviving, result=outcome.result))
     return steps
