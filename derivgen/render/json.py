@@ -9,7 +9,7 @@ import sympy
 from derivgen.render.latex import LatexRenderer
 from derivgen.render.printers import to_json
 from derivgen.steps.claims import Claim
-from derivgen.steps.kinds import BackpropViewStep, IndexViewStep, Step, VecViewStep
+from derivgen.steps.derivation import Answer
 from derivgen.verify import Checked
 
 
@@ -21,21 +21,20 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
     """The fields of the public JSON interface, in its documented order."""
     derived = checked.derived
     renderer = latex or LatexRenderer()
-    arrangement = derived.arrangement
+    answer = derived.answer
+    matrix = answer.matrix
     result = {
         "equation": derived.equation,
         "target": derived.target,
         "shapes": {name: [_dim(s.rows), _dim(s.cols)] for name, s in derived.shapes.of.items()},
-        "entry": None if derived.entry is None else to_json(derived.entry),
-        "general": to_json(derived.general),
+        "entry": None if answer.entry is None else to_json(answer.entry),
+        "general": to_json(answer.general.result),
         "of_index": [str(i) for i in derived.of_names],
         "by_index": [str(i) for i in derived.by_names],
-        "matrix": None if derived.matrix is None else to_json(derived.matrix),
+        "matrix": None if matrix is None else to_json(matrix.result),
         "matrix_index": None
-        if arrangement is None
-        else [
-            None if i is None else str(i) for i in (arrangement.row_index, arrangement.col_index)
-        ],
+        if matrix is None
+        else [None if i is None else str(i) for i in (matrix.row_index, matrix.col_index)],
         "steps": [
             {"kind": s.kind, "latex": renderer.step(s), "claims": [_claim(c) for c in claims]}
             for s, claims in zip(derived.steps, derived.claims(), strict=True)
@@ -45,7 +44,7 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         },
         "verified": checked.verification.passed,
     }
-    views = _views(derived.steps)
+    views = _views(answer)
     return {**result, "views": views} if views else result
 
 
@@ -63,15 +62,8 @@ def _claim(claim: Claim) -> dict[str, Any]:
     return out
 
 
-def _views(steps: tuple[Step, ...]) -> dict[str, str]:
+def _views(answer: Answer) -> dict[str, str]:
     """One string per requested view, so other tools read a view's result without its steps."""
-    found = {}
-    for step in steps:
-        match step:
-            case IndexViewStep():
-                found["index"] = to_json(step.result)
-            case VecViewStep():
-                found["vec"] = to_json(step.result)
-            case BackpropViewStep():
-                found["backprop"] = to_json(step.matrix)
-    return found
+    backprop = None if answer.backprop is None else answer.backprop.matrix
+    found = {"index": answer.index, "vec": answer.vec, "backprop": backprop}
+    return {view: to_json(value) for view, value in found.items() if value is not None}

@@ -16,17 +16,7 @@ from derivgen.render.printers import to_latex
 from derivgen.render.prose import arrangement as layout_clause
 from derivgen.render.prose import check_sentence, describe, listing
 from derivgen.render.templates import latex_environment
-from derivgen.steps.kinds import (
-    AssembleStep,
-    BackpropViewStep,
-    Dots,
-    GeneralizeStep,
-    Part,
-    ShapesStep,
-    Slice,
-    Step,
-    Term,
-)
+from derivgen.steps.kinds import AssembleStep, Dots, Part, Slice, Step, Term
 from derivgen.verify import Checked
 
 _DOTS = {Dots.LOW: r"\dots", Dots.ACROSS: r"\cdots", Dots.DOWN: r"\vdots", Dots.DIAGONAL: r"\ddots"}
@@ -156,7 +146,7 @@ class LatexRenderer:
 
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification
-        shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
+        statement = derived.statement
         checked_sentence = check_sentence(
             dict(verification.sizes),
             verification.arithmetic,
@@ -165,7 +155,7 @@ class LatexRenderer:
         )
         return self.environment.get_template("derivation.tex.j2").render(
             heading=slashed(derived.of, derived.by),
-            equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
+            equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
             steps=[self.step(s) for s in derived.steps],
             checked=checked_sentence,
         )
@@ -173,12 +163,12 @@ class LatexRenderer:
     def question(self, checked: Checked) -> str:
         """The problem as a sentence: the equation, the sizes and the derivative asked for."""
         derived = checked.derived
-        shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
+        statement = derived.statement
         return (
             self.environment.get_template("question.tex.j2")
             .render(
-                equation=f"{tex(shapes.output)} = {tex(shapes.rhs)}",
-                shapes=describe_all(shapes.symbols),
+                equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
+                shapes=describe_all(statement.symbols),
                 asked=partial(derived.of, derived.by),
             )
             .strip()
@@ -187,15 +177,15 @@ class LatexRenderer:
     def answer(self, checked: Checked) -> str:
         """The final answer as one line of display maths (no delimiters), for a key to box."""
         derived = checked.derived
-        general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
-        backprop = [s for s in derived.steps if isinstance(s, BackpropViewStep)]
+        answer = derived.answer
         return (
             self.environment.get_template("answer.tex.j2")
             .render(
                 d=derived,
-                entry=derived.entry,
-                general=general,
-                backprop=backprop[0] if backprop else None,
+                entry=answer.entry,
+                general=answer.general,
+                matrix=answer.matrix,
+                backprop=answer.backprop,
             )
             .strip()
         )
@@ -203,17 +193,10 @@ class LatexRenderer:
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""
         derived = checked.derived
-        general = next(s for s in derived.steps if isinstance(s, GeneralizeStep))
-        assembled = [s for s in derived.steps if isinstance(s, AssembleStep)]
+        answer = derived.answer
         return (
             self.environment.get_template("summary.tex.j2")
-            .render(
-                d=derived,
-                entry=derived.entry,
-                general=general,
-                whole_of=assembled[0].of if assembled else None,
-                whole_by=assembled[0].by if assembled else None,
-            )
+            .render(d=derived, entry=answer.entry, general=answer.general, matrix=answer.matrix)
             .strip()
         )
 

@@ -509,8 +509,10 @@ class TextRenderer:
 
     def render(self, checked: Checked) -> str:
         derived, v = checked.derived, checked.verification
-        shapes = next(s for s in derived.steps if isinstance(s, ShapesStep))
-        title = f"{_partial(derived.of, derived.by)} for {_t(shapes.output)} = {_t(shapes.rhs)}"
+        statement = derived.statement
+        title = (
+            f"{_partial(derived.of, derived.by)} for {_t(statement.output)} = {_t(statement.rhs)}"
+        )
         sentence = check_sentence(
             dict(v.sizes),
             v.arithmetic,

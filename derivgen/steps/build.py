@@ -28,6 +28,7 @@ from derivgen.steps.assemble import (
 )
 from derivgen.steps.chain import chain_steps, find_chain
 from derivgen.steps.claims import Claim, Definition, claims_of, every_shape
+from derivgen.steps.derivation import Answer, Assembled, Backprop, GeneralEntry, Statement
 from derivgen.steps.general import general_steps
 from derivgen.steps.kinds import (
     ArrayStep,
@@ -41,12 +42,12 @@ from derivgen.steps.kinds import (
     Step,
 )
 from derivgen.steps.note import note_product, note_steps
-from derivgen.steps.views import view_steps
+from derivgen.steps.views import backprop_view, index_view, vec_view
 
 
 @dataclass(frozen=True)
 class Derived:
-    """Everything the engine concludes: the steps, and the results the JSON reports."""
+    """Everything the engine concludes: the problem, the steps, and the answer they reach."""
 
     equation: str
     target: str
@@ -56,11 +57,9 @@ class Derived:
     by: sympy.Basic
     of_names: tuple[sympy.Symbol, ...]
     by_names: tuple[sympy.Symbol, ...]
+    statement: Statement
     steps: tuple[Step, ...]
-    entry: sympy.Expr | None
-    general: sympy.Expr
-    matrix: sympy.Basic | None
-    arrangement: Arrangement | None
+    answer: Answer
 
     @property
     def definitions(self) -> tuple[Definition, ...]:
@@ -99,20 +98,24 @@ def build(
         middle, entry, general = chain_steps(chain, shapes, target, layout)
     else:
         middle, entry, general = general_steps(equation, shapes, target)
-    steps: list[Step] = [_shapes_step(equation, shapes), *middle]
-    steps.append(_generalize(general, shapes, target))
+    statement = _statement(equation, shapes)
+    general_entry = _general_entry(general, shapes, target)
+    steps: list[Step] = [_shapes_step(statement), *middle, _generalize(general_entry)]
     of_shape, by_shape = shapes[target.of], shapes[target.by]
-    arrangement = None
-    matrix = None
+    assembled = None
     if len(of_shape.axes) + len(by_shape.axes) <= 2:
         arrangement = arrange(of_shape, target.of_names, by_shape, target.by_names, layout)
-        matrix = recognize(general, arrangement, shapes)
-        steps.append(_assemble_step(target, shapes, general, arrangement, matrix))
+        assembled = _assembled(target, shapes, general, arrangement)
+        steps.append(_assemble_step(target, shapes, general, arrangement, assembled))
     else:
         steps.append(_array_step(target, shapes, general, layout))
     if chain is not None:
         steps.append(_chain_summary(middle))
-    steps += view_steps(views, equation, shapes, target, general)
+    # The views, in the order of VIEWS.
+    index = index_view(equation, shapes, target) if "index" in views else None
+    vec = vec_view(equation, shapes, target, general) if "vec" in views else None
+    backprop = backprop_view(shapes, target, general) if "backprop" in views else None
+    steps += [view for view in (index, vec, backprop) if view is not None]
     return Derived(
         equation=equation.text.strip(),
         target=target_text.strip(),
@@ -125,15 +128,22 @@ def build(
         else matrix_symbol(target.by, shapes),
         of_names=target.of_names,
         by_names=target.by_names,
+        statement=statement,
         steps=tuple(steps),
-        entry=entry if target.is_entry else None,
-        general=general,
-        matrix=matrix,
-        arrangement=arrangement,
+        answer=Answer(
+            entry=entry if target.is_entry else None,
+            general=general_entry,
+            matrix=assembled,
+            index=None if index is None else index.result,
+            vec=None if vec is None else vec.result,
+            backprop=None
+            if backprop is None
+            else Backprop(loss=backprop.loss, by=backprop.by, matrix=backprop.matrix),
+        ),
     )
 
 
-def _generalize(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> GeneralizeStep:
+def _general_entry(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> GeneralEntry:
     """The general entry for all index values, and where its Kronecker deltas make it zero."""
     of_shape, by_shape = shapes[target.of], shapes[target.by]
     conditions, nonzero = _conditions(general, target)
@@ -143,7 +153,7 @@ def _generalize(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> 
         *zip(target.of_names, of_shape.axes, strict=True),
         *zip(target.by_names, by_shape.axes, strict=True),
     )
-    return GeneralizeStep(
+    return GeneralEntry(
         of=indexed(target.of, of_shape, target.of_names),
         by=by_entry,
         result=general,
@@ -151,6 +161,18 @@ def _generalize(general: sympy.Expr, shapes: Shapes, target: ResolvedTarget) -> 
         conditions=conditions,
         nonzero_by=by_entry.xreplace(substitution) if conditions else None,
         nonzero=nonzero if conditions else None,
+    )
+
+
+def _generalize(general: GeneralEntry) -> GeneralizeStep:
+    return GeneralizeStep(
+        of=general.of,
+        by=general.by,
+        result=general.result,
+        ranges=general.ranges,
+        conditions=general.conditions,
+        nonzero_by=general.nonzero_by,
+        nonzero=general.nonzero,
     )
 
 
@@ -182,9 +204,13 @@ def _cell(general: sympy.Expr, at: dict) -> sympy.Expr:
     )
 
 
-def _shapes_step(equation: Equation, shapes: Shapes) -> ShapesStep:
+def _statement(equation: Equation, shapes: Shapes) -> Statement:
     symbols = tuple(sympy.MatrixSymbol(n, shapes[n].rows, shapes[n].cols) for n in shapes)
-    return ShapesStep(output=symbols[0], rhs=to_matrix_expr(equation.rhs, shapes), symbols=symbols)
+    return Statement(output=symbols[0], rhs=to_matrix_expr(equation.rhs, shapes), symbols=symbols)
+
+
+def _shapes_step(statement: Statement) -> ShapesStep:
+    return ShapesStep(output=statement.output, rhs=statement.rhs, symbols=statement.symbols)
 
 
 def _conditions(
@@ -203,12 +229,25 @@ def _conditions(
     return tuple(pairs), sympy.Mul(*rest).xreplace(substitution)
 
 
+def _assembled(
+    target: ResolvedTarget, shapes: Shapes, general: sympy.Expr, arrangement: Arrangement
+) -> Assembled:
+    return Assembled(
+        of=matrix_symbol(target.of, shapes),
+        by=matrix_symbol(target.by, shapes),
+        result=recognize(general, arrangement, shapes),
+        row_index=arrangement.row_index,
+        col_index=arrangement.col_index,
+        layout=arrangement.layout,
+    )
+
+
 def _assemble_step(
     target: ResolvedTarget,
     shapes: Shapes,
     general: sympy.Expr,
     arrangement: Arrangement,
-    matrix: sympy.Basic,
+    assembled: Assembled,
 ) -> AssembleStep:
     of_shape, by_shape = shapes[target.of], shapes[target.by]
     cell = partial(
@@ -221,14 +260,14 @@ def _assemble_step(
     )
     row_values, col_values = grid_positions(arrangement)
     return AssembleStep(
-        of=matrix_symbol(target.of, shapes),
-        by=matrix_symbol(target.by, shapes),
+        of=assembled.of,
+        by=assembled.by,
         partials=grid(arrangement, cell),
         entries=grid(arrangement, lambda at: _cell(general, at)) if _short(general) else None,
-        result=matrix,
-        row_index=arrangement.row_index,
-        col_index=arrangement.col_index,
-        layout=arrangement.layout,
+        result=assembled.result,
+        row_index=assembled.row_index,
+        col_index=assembled.col_index,
+        layout=assembled.layout,
         partial=cell({}),
         row_values=row_values,
         col_values=col_values,

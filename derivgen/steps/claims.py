@@ -15,7 +15,6 @@ and the verifier evaluates the claims that use the name through it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -214,6 +213,8 @@ def every_shape(
     return every
 
 
-def claims_of(steps: Iterable[object], shapes: Mapping[str, Shape]) -> tuple[tuple[Claim, ...], ...]:
+def claims_of(
+    steps: Iterable[object], shapes: Mapping[str, Shape]
+) -> tuple[tuple[Claim, ...], ...]:
     """Each step's claims with their ranges bound, in step order."""
     return tuple(tuple(bind(c, shapes) for c in step.claims()) for step in steps)

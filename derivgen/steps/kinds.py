@@ -62,7 +62,7 @@ def _entry_layout(
 ) -> tuple[sympy.Symbol | None, sympy.Symbol | None]:
     """The matrix_index that lays an entry formula of `symbol` out in the symbol's own shape."""
     indices = tuple(entry.indices) if isinstance(entry, sympy.Indexed) else ()
-    rows, cols = getattr(symbol, "shape", (1, 1))
+    rows = getattr(symbol, "shape", (1, 1))[0]
     if len(indices) == 2:
         return indices[0], indices[1]
     if not indices:

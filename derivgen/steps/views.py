@@ -21,7 +21,7 @@ from derivgen.parse.ast import Equation
 from derivgen.steps.assemble import arrange, recognize
 from derivgen.steps.deltas import collapse
 from derivgen.steps.general import component_partial, index_supply
-from derivgen.steps.kinds import BackpropViewStep, IndexViewStep, Step, VecViewStep
+from derivgen.steps.kinds import BackpropViewStep, IndexViewStep, VecViewStep
 from derivgen.steps.recognize import recognize_matrix
 
 VIEWS = ("index", "vec", "backprop")
@@ -48,25 +48,7 @@ def check_views(views: Sequence[str], shapes: Shapes, target: ResolvedTarget) ->
         )
 
 
-def view_steps(
-    views: Sequence[str],
-    equation: Equation,
-    shapes: Shapes,
-    target: ResolvedTarget,
-    general: sympy.Expr,
-) -> list[Step]:
-    """The requested views, in the order of VIEWS."""
-    steps: list[Step] = []
-    if "index" in views:
-        steps.append(_index_view(equation, shapes, target))
-    if "vec" in views:
-        steps.append(_vec_view(equation, shapes, target, general))
-    if "backprop" in views:
-        steps.append(_backprop_view(shapes, target, general))
-    return steps
-
-
-def _index_view(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> IndexViewStep:
+def index_view(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> IndexViewStep:
     of_entry = indexed(target.of, shapes[target.of], target.of_names)
     by_entry = indexed(target.by, shapes[target.by], target.by_names)
     component, derivative, result = component_partial(
@@ -82,7 +64,7 @@ def _index_view(equation: Equation, shapes: Shapes, target: ResolvedTarget) -> I
     )
 
 
-def _vec_view(
+def vec_view(
     equation: Equation, shapes: Shapes, target: ResolvedTarget, general: sympy.Expr
 ) -> VecViewStep:
     """∂vec(f)/∂vec(W) entry (p, q) with p = (b−1)·rows(f) + a and q = (l−1)·rows(W) + k.
@@ -173,7 +155,7 @@ def _free_name(candidates: Sequence[str], taken: set[str]) -> str:
     return name
 
 
-def _backprop_view(shapes: Shapes, target: ResolvedTarget, general: sympy.Expr) -> BackpropViewStep:
+def backprop_view(shapes: Shapes, target: ResolvedTarget, general: sympy.Expr) -> BackpropViewStep:
     """Σ over the output's indices of g · (∂z/∂W): what reaches W from a scalar loss."""
     of_shape, by_shape = shapes[target.of], shapes[target.by]
     taken = names_in_use(target, shapes)

@@ -89,7 +89,8 @@ def _axes(claim: Claim, shapes: Mapping[str, Shape]) -> dict[sympy.Symbol, Dim]:
         if len(sizes) > 1 and index not in free:
             continue  # a summation index, whose sums each know their own axis
         if len(sizes) > 1:
-            raise VerificationError(f"the index {index} indexes axes of sizes {sorted(sizes, key=str)}")
+            named = ", ".join(sorted(map(str, sizes)))
+            raise VerificationError(f"the index {index} indexes axes of sizes {named}")
         (axes[index],) = sizes
     return axes
 
@@ -190,7 +191,7 @@ def _is_shape(claim: Claim) -> bool:
 
 
 def _about_a_partial(claim: Claim) -> bool:
-    return any(isinstance(side, sympy.Basic) and side.has(sympy.Derivative) for side in (claim.lhs, claim.rhs))
+    return any(side.has(sympy.Derivative) for side in (claim.lhs, claim.rhs))
 
 
 def _evaluator(
@@ -232,9 +233,8 @@ def verify(equation: Equation, shapes: object, derived: Derived) -> Checked:
         exact = _exact_pass(equation, derived, instance, claims, EXACT)
     except InexactError:
         exact = _exact_pass(equation, derived, instance, claims, PRECISE)
-    numeric = _Run(
-        _evaluator(equation, derived, instance, FLOAT, SEED + 1), derived.every_shape, NUMERIC_SAMPLE
-    )
+    floats = _evaluator(equation, derived, instance, FLOAT, SEED + 1)
+    numeric = _Run(floats, derived.every_shape, NUMERIC_SAMPLE)
     for step, step_claims in zip(derived.steps, claims, strict=True):
         for claim in step_claims:
             if _about_a_partial(claim) and not _is_shape(claim):

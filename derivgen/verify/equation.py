@@ -47,7 +47,7 @@ def evaluate(
 ) -> Array:
     """The value of `node` with the symbols' values in `arrays` (every result 2-D)."""
 
-    def walk(item: Node) -> Array:
+    def walk(item: Node) -> Array:  # noqa: PLR0912 - a case per node kind
         match item:
             case Symbol(name=name):
                 return arrays[name]
@@ -63,7 +63,7 @@ def evaluate(
                 value = walk(inner)
                 if function == "tr":
                     if value.shape[0] != value.shape[1]:
-                        raise VerificationError("the equation takes the trace of a non-square array")
+                        raise VerificationError("the equation's trace is of a non-square array")
                     total = sum(value[n, n] for n in range(value.shape[0]))
                 else:
                     total = sum(value.flat)

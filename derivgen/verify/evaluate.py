@@ -22,7 +22,7 @@ from derivgen.model.functions import ELEMENTWISE
 from derivgen.model.matrices import Applied, EntrySum, Vec
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse.ast import Equation, symbols_in
-from derivgen.steps.claims import Definition, axes_of_indices, free_indices
+from derivgen.steps.claims import Definition, axes_of_indices
 from derivgen.verify import equation as oracle
 from derivgen.verify.instance import Instance
 from derivgen.verify.numbers import (
@@ -223,7 +223,7 @@ class _Compiler:
             return partner
         return self.axes.get(partner)
 
-    def compile(self, expr: sympy.Basic) -> Closure:  # noqa: PLR0911, PLR0912 - a case per node
+    def compile(self, expr: sympy.Basic) -> Closure:  # noqa: PLR0912 - a case per node
         if expr.is_Rational:
             return self.number(expr)
         if isinstance(expr, sympy.Symbol):
@@ -458,7 +458,16 @@ class _Compiler:
 
     # --- whole arrays ----------------------------------------------------------------
 
-    def matrix(self, expr: sympy.Basic) -> Closure:  # noqa: PLR0911, PLR0912 - a case per class
+    def kronecker(self, parts: list[Closure]) -> Closure:
+        def run(b: Bindings, s: Seed) -> Any:
+            result = as_array(parts[0](b, s))
+            for part in parts[1:]:
+                result = _kron(result, as_array(part(b, s)))
+            return result
+
+        return run
+
+    def matrix(self, expr: sympy.Basic) -> Closure:  # noqa: PLR0912, PLR0915 - a case per class
         field = self.field
         zero, one = field.number(Fraction(0)), field.number(Fraction(1))
         if isinstance(expr, sympy.MatrixSymbol):
@@ -488,21 +497,7 @@ class _Compiler:
             fill = zero if isinstance(expr, sympy.ZeroMatrix) else one
             return lambda b, s: _array(rows, cols, lambda r, c: fill)
         if isinstance(expr, sympy.KroneckerProduct):
-            parts = [self.compile(a) for a in expr.args]
-
-            def kron(b: Bindings, s: Seed) -> Any:
-                result = as_array(parts[0](b, s))
-                for part in parts[1:]:
-                    other = as_array(part(b, s))
-                    p, q = other.shape
-                    result = _array(
-                        result.shape[0] * p,
-                        result.shape[1] * q,
-                        lambda r, c, a=result, o=other: a[r // p, c // q] * o[r % p, c % q],
-                    )
-                return result
-
-            return kron
+            return self.kronecker([self.compile(a) for a in expr.args])
         if isinstance(expr, sympy.DiagMatrix):
             inner = self.compile(expr.args[0])
 
@@ -563,6 +558,12 @@ class _Compiler:
 
             return stacked
         raise UnsupportedError(f"derivgen has no rule to evaluate {type(expr).__name__}")
+
+
+def _kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A ⊗ B: the block matrix whose block (p, q) is A[p, q] B."""
+    p, q = b.shape
+    return _array(a.shape[0] * p, a.shape[1] * q, lambda r, c: a[r // p, c // q] * b[r % p, c % q])
 
 
 def close(field: Field, a: Any, b: Any) -> bool:
