@@ -1,6 +1,6 @@
 """How long a worksheet takes: derivgen's own work beside the LaTeX engine's, and --jobs.
 
-Prints two tables:
+Prints two tables and a verdict:
 
 1. A 100-problem worksheet and key (the note's and the homework's problems in turn, indices
    drawn): derivgen's time from spec to both .tex sources (read, draw, derive, render), in
@@ -8,6 +8,9 @@ Prints two tables:
    any build of this document pays.
 2. `examples/note-examples.toml` in 30 variants, built whole (spec to both PDFs) with
    --jobs 1 and --jobs 2, and the ratio.
+
+The last line says whether derivgen's time for the 100-problem document (spec to both .tex)
+is at most latexmk's time for it (both PDFs), the floor that any build of it pays.
 
 Each figure is the median of --repeat runs in this process (the first run of each fills
 sympy's caches and is not counted).
@@ -132,6 +135,13 @@ def main() -> None:
             )
             baseline = baseline or seconds
             print(f"{jobs:>4} {seconds:>7.2f} {seconds / baseline:>12.2f}")
+
+        latex = sum(engine.values())
+        print()
+        print(
+            f"derivgen time <= LaTeX time (100 problems: spec to both .tex {own:.2f} s, "
+            f"latexmk both {latex:.2f} s): {'yes' if own <= latex else 'no'}"
+        )
 
 
 if __name__ == "__main__":
