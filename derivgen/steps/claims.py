@@ -67,6 +67,16 @@ def displayed_chain(first: sympy.Basic, *rest: sympy.Basic | None) -> tuple[Clai
     return tuple(Claim(lhs=first, rhs=side) for side in rest if side is not None)
 
 
+def same_array(shown: sympy.Basic, entry: sympy.Basic) -> Claim:
+    """The whole array a line names (`y` in ∂y/∂x) is the one its entries (`y_i`) belong to."""
+    label = entry.base.label if isinstance(entry, sympy.Indexed) else entry
+    shape = getattr(shown, "shape", (1, 1))
+    array = (
+        sympy.Symbol(str(label)) if shape == (1, 1) else sympy.MatrixSymbol(str(label), *shape)
+    )
+    return Claim(lhs=shown, rhs=array, matrix_index=(None, None))
+
+
 def written_sum(
     terms: Sequence[sympy.Basic | object],
     positions: Sequence[sympy.Expr | object],

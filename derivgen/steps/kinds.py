@@ -8,6 +8,7 @@ transformation in one line, as the note writes it.
 from __future__ import annotations
 
 import enum
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from derivgen.steps.claims import (
     Definition,
     displayed_chain,
     partial,
+    same_array,
     written_sum,
     zero_elsewhere,
 )
@@ -135,7 +137,12 @@ class ExpandStep(Step):
     def claims(self) -> tuple[Claim, ...]:
         """The written-out sum, elisions included, is the component."""
         whole, where = written_sum(self.terms, self.positions, self.summand, self.index)
-        return (Claim(lhs=self.lhs, rhs=whole, where=where),)
+        claims = [Claim(lhs=self.lhs, rhs=whole, where=where)]
+        if self.focus is not None:
+            # "the term that involves x_7": the component depends on x_7 through it alone
+            kept = partial(self.terms[self.focus], self.target)
+            claims.append(Claim(lhs=partial(self.lhs, self.target), rhs=kept, where=where))
+        return tuple(claims)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +171,7 @@ class DifferentiateStep(Step):
             self.derivatives, self.positions, partial(self.summand, by), self.index
         )
         claims = [
+            Claim(lhs=self.of, rhs=whole, where=where),  # the bracket restates the component
             Claim(lhs=partial(self.of, by), rhs=partial(whole, by), where=where),
             Claim(lhs=partial(whole, by), rhs=differentiated, where=where),
         ]
@@ -227,10 +235,32 @@ class ZeroStep(Step):
             for n, index in enumerate(self.pattern.indices)
             if index.is_Integer
         }
-        unequal = tuple(
-            Claim(lhs=sympy.KroneckerDelta(a, b, evaluate=False), rhs=sympy.Integer(0))
-            for a, b in self.conflicts
-        )
+        # each "a ≠ b" compares the pattern's index with the target's at the same position
+        where = [n for n, i in fixed.items() if i != self.by.indices[n]]
+        unequal: list[Claim] = []
+        for n, (a, b) in zip(where, self.conflicts, strict=False):
+            unequal += [
+                Claim(lhs=sympy.KroneckerDelta(a, b, evaluate=False), rhs=sympy.Integer(0)),
+                Claim(
+                    lhs=sympy.KroneckerDelta(self.pattern.indices[n], a, evaluate=False),
+                    rhs=sympy.Integer(1),
+                ),
+                Claim(
+                    lhs=sympy.KroneckerDelta(self.by.indices[n], b, evaluate=False),
+                    rhs=sympy.Integer(1),
+                ),
+            ]
+        # the example is an entry of the same symbol that the pattern does hold
+        unequal += [
+            Claim(
+                lhs=sympy.KroneckerDelta(self.example.indices[n], i, evaluate=False),
+                rhs=sympy.Integer(1),
+            )
+            for n, i in fixed.items()
+        ]
+        unequal.append(Claim(lhs=self.example, rhs=self.by.base[tuple(self.example.indices)]))
+        if len(where) != len(self.conflicts):
+            unequal.append(Claim(lhs=sympy.Integer(len(self.conflicts)), rhs=len(where)))
         return (
             Claim(lhs=partial(self.of, self.by), rhs=sympy.Integer(0)),
             zero_elsewhere(self.of, self.by, fixed, names),
@@ -319,7 +349,8 @@ class AssembleStep(Step):
         whole = Claim(
             lhs=self.partial, rhs=self.result, matrix_index=(self.row_index, self.col_index)
         )
-        return (*claims, whole)
+        of, by = self.partial.expr, self.partial.variables[0]
+        return (*claims, whole, same_array(self.of, of), same_array(self.by, by))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -357,7 +388,12 @@ class ArrayStep(Step):
 
     def claims(self) -> tuple[Claim, ...]:
         """F's entries; zero off the conditions; G; and the slice as a matrix for each fixed."""
-        claims = [Claim(lhs=self.partial, rhs=self.formula)]
+        of, by = self.partial.expr, self.partial.variables[0]
+        claims = [
+            Claim(lhs=self.partial, rhs=self.formula),
+            same_array(self.of, of),
+            same_array(self.by, by),
+        ]
         substitution = dict(zip(self.indices, self.compact_source, strict=True))
         if self.conditions:
             unequal = sympy.Or(*(sympy.Ne(a, b) for a, b in self.conditions))
@@ -505,8 +541,16 @@ class ChainSummaryStep(Step):
     sums: tuple[tuple[sympy.Symbol, Dim], ...]
 
     def claims(self) -> tuple[Claim, ...]:
-        """None: it names the intermediates and sums that the steps above claimed."""
-        return ()
+        """The rule it summarizes: ∂y_i/∂x_j = Σ_k ∂y_i/∂m_k ∂m_k/∂x_j, over these sums."""
+        entries = [
+            sympy.IndexedBase(name.name)[index]
+            for name, (index, _) in zip(self.names[::-1], self.sums, strict=True)
+        ]
+        chain = [self.of, *entries, self.by]
+        body = sympy.Mul(*(partial(a, b) for a, b in itertools.pairwise(chain)))
+        for index, size in reversed(self.sums):
+            body = sympy.Sum(body, (index, 1, size))
+        return (Claim(lhs=partial(self.of, self.by), rhs=body),)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -596,4 +640,6 @@ class BackpropViewStep(Step):
             ),
             *displayed_chain(lhs, self.rule, self.summed, shown),
             Claim(lhs=lhs, rhs=self.matrix, matrix_index=(self.row_index, self.col_index)),
+            same_array(self.by, self.by_entry),
+            same_array(self.output, self.of),
         )

@@ -15,7 +15,7 @@ from derivgen.errors import VerificationError
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse.ast import Equation
 from derivgen.steps.build import Derived
-from derivgen.steps.claims import Claim, axes_of_indices, free_indices
+from derivgen.steps.claims import Claim, axes_of_indices, claims_of, free_indices
 from derivgen.verify.evaluate import Evaluator, as_array, close, error
 from derivgen.verify.instance import Instance, instance_for
 from derivgen.verify.numbers import EXACT, FLOAT, PRECISE, Field, InexactError
@@ -224,9 +224,35 @@ def _exact_pass(
     return run
 
 
+_UNCHECKABLE = (TypeError, ValueError, AttributeError, ArithmeticError, LookupError)
+"""What a malformed step raises when its claims are formed or evaluated: it fails the check."""
+
+
+def _claims(derived: Derived) -> tuple[tuple[Claim, ...], ...]:
+    claims = []
+    shapes = derived.every_shape
+    for step in derived.steps:
+        try:
+            claims.append(claims_of((step,), shapes)[0])
+        except _UNCHECKABLE as error:
+            raise VerificationError(
+                f"the {step.kind} step states no checkable equality ({error})"
+            ) from error
+    return tuple(claims)
+
+
 def verify(equation: Equation, shapes: object, derived: Derived) -> Checked:
     """Check every claim of every step; raise VerificationError, naming the step, if one fails."""
-    claims = derived.claims()
+    try:
+        return _verify(equation, derived)
+    except VerificationError:
+        raise
+    except _UNCHECKABLE as error:
+        raise VerificationError(f"a step's claims cannot be evaluated ({error})") from error
+
+
+def _verify(equation: Equation, derived: Derived) -> Checked:
+    claims = _claims(derived)
     every = [c for step_claims in claims for c in step_claims]
     instance = instance_for(derived.every_shape, every)
     try:
