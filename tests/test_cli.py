@@ -32,6 +32,7 @@ def test_json_has_exactly_the_public_fields(capsys) -> None:
         "matrix",
         "matrix_index",
         "steps",
+        "intermediates",
         "verified",
     ]
     assert data["verified"] is True
@@ -44,7 +45,7 @@ def test_json_has_exactly_the_public_fields(capsys) -> None:
         "generalize",
         "assemble",
     ]
-    assert all(set(s) == {"kind", "latex"} for s in data["steps"])
+    assert all(set(s) == {"kind", "latex", "claims"} for s in data["steps"])
 
 
 def test_output_file_is_written_and_replaced(tmp_path: Path, capsys) -> None:

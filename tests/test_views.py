@@ -168,7 +168,8 @@ def test_no_views_may_be_given_as_none() -> None:
 
 def test_views_on_large_concrete_sizes_are_checked_on_a_smaller_instance() -> None:
     d = derive("y = W x", "dy/dW", {"W": "9,9"}, views="vec,backprop")
-    assert d.verification.sizes == {"9": 3}
+    assert set(d.verification.sizes) == {"9"}
+    assert d.verification.sizes["9"] < 9
     assert d.as_dict()["views"] == {
         "vec": "KroneckerProduct(x.T, Identity(9))",
         "backprop": "g*x.T",

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+import numpy as np
 
 
 class InexactError(Exception):
@@ -31,6 +32,8 @@ class Dual:
         self.b = b
 
     def __add__(self, other: Any) -> Dual:
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # numpy applies the operation entry by entry
         if isinstance(other, Dual):
             return Dual(self.a + other.a, self.b + other.b)
         return Dual(self.a + other, self.b)
@@ -47,6 +50,8 @@ class Dual:
         return (-self) + other
 
     def __mul__(self, other: Any) -> Dual:
+        if isinstance(other, np.ndarray):
+            return NotImplemented  # numpy applies the operation entry by entry
         if isinstance(other, Dual):
             return Dual(self.a * other.a, self.a * other.b + self.b * other.a)
         return Dual(self.a * other, self.b * other)
@@ -54,6 +59,8 @@ class Dual:
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> Dual:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         if isinstance(other, Dual):
             return Dual(self.a / other.a, (self.b * other.a - self.a * other.b) / other.a**2)
         return Dual(self.a / other, self.b / other)
