@@ -14,7 +14,7 @@ import sympy
 
 from derivgen.render.printers import to_latex
 from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import check_sentence, describe, listing
+from derivgen.render.prose import check_sentence, condition_sides, describe, listing
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import AssembleStep, Dots, Part, Slice, Step, Term
 from derivgen.verify import Checked
@@ -96,6 +96,18 @@ def equalities(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> str:
     return listing([f"${tex(replaced)} = {tex(kept)}$" for kept, replaced in pairs])
 
 
+def conditions(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]], negated: bool = False) -> str:
+    """`$k = i$` (or `$k \\neq i$`) for each (held, wanted) pair, as `condition_sides` orders it."""
+    sign = r"\neq" if negated else "="
+    sides = (condition_sides(*pair) for pair in pairs)
+    return listing([f"${tex(a)} {sign} {tex(b)}$" for a, b in sides])
+
+
+def deltas(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> str:
+    """The Kronecker delta of each (held, wanted) pair, as the result writes it."""
+    return listing([f"${tex(sympy.KroneckerDelta(*pair))}$" for pair in pairs])
+
+
 def ranges(items: Iterable[tuple[sympy.Symbol, sympy.Basic]]) -> str:
     return listing([rf"${tex(i)} = 1, \dots, {tex(sympy.sympify(n))}$" for i, n in items])
 
@@ -129,6 +141,8 @@ class LatexRenderer:
             dot_product=dot_product,
             inequalities=inequalities,
             equalities=equalities,
+            conditions=conditions,
+            deltas=deltas,
             ranges=ranges,
             index_list=index_list,
             arrangement=arrangement,

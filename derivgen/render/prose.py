@@ -88,3 +88,12 @@ def check_sentence(
         "it is stated for; its derivatives also agree with numerical differentiation of the "
         f"equation at a second random point (largest difference {max_error})."
     )
+
+
+def condition_sides(held: sympy.Expr, wanted: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """A (held, wanted) index condition as its two printed sides, `k = i` or `k ≠ i`.
+
+    The target's index comes first, as the generalize step writes its conditions; a number
+    comes last (`i = 7`, never `7 = i`).
+    """
+    return (held, wanted) if wanted.is_Integer and not held.is_Integer else (wanted, held)

@@ -10,7 +10,7 @@ import sympy
 
 from derivgen.render.printers import to_text
 from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import check_sentence, describe, listing
+from derivgen.render.prose import check_sentence, condition_sides, describe, listing
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -63,6 +63,30 @@ def _terms(items: Iterable[Term]) -> str:
 def _ranges(items: Iterable[tuple[sympy.Symbol, sympy.Basic]]) -> str:
     """`i = 1…C and j = 1…D`."""
     return listing([f"{_t(i)} = 1…{_t(sympy.sympify(n))}" for i, n in items])
+
+
+def _conditions(pairs: Sequence[tuple[sympy.Expr, sympy.Expr]], sign: str = "=") -> str:
+    """`k = i`, `k = i and l = j`: where a term holds the target (see `condition_sides`)."""
+    return listing([f"{_t(a)} {sign} {_t(b)}" for a, b in (condition_sides(*p) for p in pairs)])
+
+
+def _delta_cases(step: IsolateStep) -> str:
+    """The two cases of a surviving term that holds the target only under conditions."""
+    by = _t(step.by)
+    one = len(step.conditions) == 1
+    elsewhere = f"when {_conditions(step.conditions, '≠')}" if one else "otherwise"
+    deltas = [_t(sympy.KroneckerDelta(*pair)) for pair in step.conditions]
+    if one:
+        named = f"The Kronecker delta {deltas[0]} (1 when {_conditions(step.conditions)}, else 0) "
+        named += "writes"
+    else:
+        named = f"The Kronecker deltas {listing(deltas)} (each 1 when its indices are equal, "
+        named += "else 0) write"
+    return (
+        f"When {_conditions(step.conditions)}, the term holds {by} and its derivative is "
+        f"{_t(step.nonzero)}; {elsewhere}, {by} does not appear in it and its derivative is 0. "
+        f"{named} both cases at once:"
+    )
 
 
 def _partial(of: sympy.Basic, by: sympy.Basic) -> str:
@@ -176,7 +200,12 @@ class TextRenderer:
         )
 
     def _print_ExpandStep(self, step: ExpandStep) -> str:
-        if step.focus is not None:
+        if step.focus is not None and step.conditions:
+            intro = (
+                "Remove the summation notation, writing out explicitly the only term that can "
+                f"involve {_t(step.target)} (it does when {_conditions(step.conditions)}):"
+            )
+        elif step.focus is not None:
             intro = (
                 "Remove the summation notation, writing out explicitly the term that "
                 f"involves {_t(step.target)}:"
@@ -198,12 +227,20 @@ class TextRenderer:
             )
         pad = " " * len(head)
         by = _t(step.by)
+        if step.conditions:
+            intro = (
+                f"Only one term can involve {by}, and it does only when "
+                f"{_conditions(step.conditions)}; none of the others includes {by}, so their "
+                f"derivatives with respect to {by} are all 0:"
+            )
+        else:
+            intro = (
+                f"Only one term involves {by}; none of the others includes it, so their "
+                f"derivatives with respect to {by} are all 0:"
+            )
         return "\n\n".join(
             [
-                self._prose(
-                    f"Only one term involves {by}; none of the others includes it, so their "
-                    f"derivatives with respect to {by} are all 0:"
-                ),
+                self._prose(intro),
                 self._formula(
                     f"{head} = ∂/∂{by}[{_terms(step.terms)}]", f"{pad} = {_terms(step.derivatives)}"
                 ),
@@ -236,9 +273,11 @@ class TextRenderer:
 
     def _print_IsolateStep(self, step: IsolateStep) -> str:
         head = _partial(step.of, step.by)
+        intro = "What is left is the derivative of one simple term"
+        intro += f". {_delta_cases(step)}" if step.conditions else ":"
         return "\n\n".join(
             [
-                "What is left is the derivative of one simple term:",
+                self._prose(intro),
                 self._formula(
                     f"{head} = {_t(step.surviving)}", f"{' ' * len(head)} = {_t(step.result)}"
                 ),

@@ -134,6 +134,11 @@ class ExpandStep(Step):
     positions: tuple[Term, ...]
     """The value of `index` at each shown term (dots where `terms` has dots)."""
 
+    conditions: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+    """(index the focus term holds, index the target asks for) pairs that must agree for
+    that term to hold the target (x_j W_{j,i} holds W_{j,k} only when k = i); empty when
+    it holds the target whatever the indices."""
+
     def claims(self) -> tuple[Claim, ...]:
         """The written-out sum, elisions included, is the component."""
         whole, where = written_sum(self.terms, self.positions, self.summand, self.index)
@@ -160,6 +165,9 @@ class DifferentiateStep(Step):
     positions: tuple[Term, ...] = ()
     """The value of `index` at each shown term (dots where `terms` has dots)."""
 
+    conditions: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+    """As ExpandStep's: where the one differentiated term holds the target at all."""
+
     def claims(self) -> tuple[Claim, ...]:
         """The partial of the written-out sum, term by term, and "the others are all 0"."""
         by = self.by
@@ -183,6 +191,15 @@ class DifferentiateStep(Step):
                 claims.append(Claim(lhs=partial(term, by), rhs=derivative, where=where))
                 if derivative != 0:
                     surviving.append(position)
+        if self.conditions:
+            # the one term holds the target only where its indices agree with the target's
+            unequal = sympy.Or(*(sympy.Ne(held, wanted) for held, wanted in self.conditions))
+            focus = next(
+                t
+                for t, d in zip(self.terms, self.derivatives, strict=True)
+                if isinstance(d, sympy.Basic) and d != 0
+            )
+            claims.append(Claim(lhs=partial(focus, by), rhs=sympy.Integer(0), where=unequal))
         # "none of the others includes it": every other term's derivative is 0
         others = sympy.And(*(sympy.Ne(self.index, p) for p in surviving))
         claims.append(
@@ -208,9 +225,23 @@ class IsolateStep(Step):
     by: sympy.Expr
     surviving: sympy.Expr
     result: sympy.Expr
+    conditions: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+    """As ExpandStep's; each pair is a Kronecker delta of `result` (x_j δ_{i,k})."""
+    nonzero: sympy.Expr | None = None
+    """`result` where the conditions hold (x_j), when there are conditions; 0 elsewhere."""
 
     def claims(self) -> tuple[Claim, ...]:
-        return displayed_chain(partial(self.of, self.by), self.surviving, self.result)
+        """The chain, and where conditions apply: zero off them, `nonzero` on them."""
+        claims = displayed_chain(partial(self.of, self.by), self.surviving, self.result)
+        if not self.conditions or self.nonzero is None:
+            return claims
+        unequal = sympy.Or(*(sympy.Ne(held, wanted) for held, wanted in self.conditions))
+        on = {wanted: held for held, wanted in self.conditions}
+        return (
+            *claims,
+            Claim(lhs=partial(self.of, self.by), rhs=sympy.Integer(0), where=unequal),
+            Claim(lhs=partial(self.of, self.by.xreplace(on)), rhs=self.nonzero),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

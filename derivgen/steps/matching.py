@@ -24,6 +24,9 @@ class Surviving:
     """The inner index of that term (None when the component is a single term)."""
     term: sympy.Expr
     result: sympy.Expr
+    conditions: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+    """(index the term holds, index the target asks for) pairs that must agree for the term
+    to hold the target at all: each is a Kronecker delta of `result`."""
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,19 @@ def differentiate(component: Component, target: sympy.Expr) -> Surviving | Absen
         )
     holder = component.factors[holders[0]]
     value: sympy.Expr | None = None
-    deltas: list[sympy.Expr] = []
+    conditions: list[tuple[sympy.Expr, sympy.Expr]] = []
     conflicts: list[tuple[sympy.Expr, sympy.Expr]] = []
     for held, wanted in zip(_indices(holder), _indices(target), strict=True):
         if component.dummy is not None and held == component.dummy:
             if value is None:
                 value = wanted
             elif value != wanted:
-                deltas.append(sympy.KroneckerDelta(value, wanted))
+                conditions.append((value, wanted))
         elif held != wanted:
             if held.is_Integer and wanted.is_Integer:
                 conflicts.append((held, wanted))
             else:
-                deltas.append(sympy.KroneckerDelta(held, wanted))
+                conditions.append((held, wanted))
     if conflicts:
         example = [
             held if held.is_Integer else wanted
@@ -80,5 +83,6 @@ def differentiate(component: Component, target: sympy.Expr) -> Surviving | Absen
         return Absent(holder, tuple(conflicts), _with_indices(target, example))
     substitution = {} if value is None or component.dummy is None else {component.dummy: value}
     others = [f.xreplace(substitution) for n, f in enumerate(component.factors) if n != holders[0]]
+    deltas = [sympy.KroneckerDelta(held, wanted) for held, wanted in conditions]
     result = sympy.Mul(component.coefficient, *others, *deltas)
-    return Surviving(value, component.term(value), result)
+    return Surviving(value, component.term(value), result, tuple(conditions))

@@ -130,11 +130,18 @@ def _written_terms(
 ) -> tuple[tuple[Term, ...], tuple[Term, ...], int | None]:
     """The sum written out: every term when short and concrete, else 1, 2, …, focus, …, n.
 
+    A symbolic focus (the j-th term) in a short concrete sum stands for one of its terms, so
+    that sum reads 1, …, j, …, n: writing every term would leave the j-th term out of sight.
+
     Returns the terms, the inner index's value at each (dots alike), and where the focus is.
     """
     upper = comp.upper
-    if isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT:
+    symbolic_focus = focus is not None and not focus.is_Integer
+    if isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT and not symbolic_focus:
         values: list[sympy.Expr | Dots] = [sympy.Integer(v) for v in range(1, upper + 1)]
+    elif isinstance(upper, int) and upper <= WRITTEN_TERMS_LIMIT:
+        one, last = sympy.Integer(1), sympy.Integer(upper)
+        values = [one, Dots.LOW, focus, Dots.LOW, last]
     else:
         anchors = [sympy.Integer(1), sympy.Integer(2)]
         if focus is not None and focus not in (*anchors, sympy.sympify(upper)):
@@ -166,6 +173,7 @@ def _surviving_steps(
                     summand=comp.term(),
                     index=comp.dummy,
                     positions=positions,
+                    conditions=outcome.conditions,
                 )
             )
     else:
@@ -188,7 +196,18 @@ def _surviving_steps(
             summand=comp.term() if comp.dummy is not None else None,
             index=comp.dummy,
             positions=positions,
+            conditions=outcome.conditions,
         )
     )
-    steps.append(IsolateStep(of=of_entry, by=by_entry, surviving=surviving, result=outcome.result))
+    deltas = {sympy.KroneckerDelta(held, wanted): 1 for held, wanted in outcome.conditions}
+    steps.append(
+        IsolateStep(
+            of=of_entry,
+            by=by_entry,
+            surviving=surviving,
+            result=outcome.result,
+            conditions=outcome.conditions,
+            nonzero=outcome.result.xreplace(deltas) if deltas else None,
+        )
+    )
     return steps

@@ -35,10 +35,9 @@ class _Recognizer:
         self, expr: sympy.Expr, row: sympy.Symbol | None, col: sympy.Symbol | None
     ) -> sympy.Basic:
         """The matrix (rows indexed by `row`, columns by `col`) whose entries are `expr`."""
-        if not expr.free_symbols & {row, col} and (
-            row is not None or col is not None or not expr.has(sympy.Indexed)
-        ):
-            return self._constant(expr, row, col)
+        lacking = self._lacking(expr, row, col)
+        if lacking is not None:
+            return lacking
         if isinstance(expr, sympy.Add):
             parts = [self.matrix(term, row, col) for term in expr.args]
             if row is None and col is None:  # a scalar: 1 - σ(aᵀx) adds numbers, not 1x1s
@@ -64,6 +63,25 @@ class _Recognizer:
                 raise _UnnamedError
             return Applied(_NAMES[type(expr)], inner)
         raise _UnnamedError
+
+    def _lacking(
+        self, expr: sympy.Expr, row: sympy.Symbol | None, col: sympy.Symbol | None
+    ) -> sympy.Basic | None:
+        """The matrix of a formula that leaves out an index of the arrangement, else None.
+
+        Free of both, it is the same in every entry (a constant). Free of the column index
+        only, it is the same in every column: the column vector it makes, times a row of ones
+        as long as a row (`Σ_k A_{k,i}` is Aᵀ 𝟏 𝟏ᵀ). Free of the row index only, it is the
+        same in every row: a column of ones times the row vector it makes.
+        """
+        uses = expr.free_symbols & {row, col}
+        if not uses and (row is not None or col is not None or not expr.has(sympy.Indexed)):
+            return self._constant(expr, row, col)
+        if row is None or col is None or uses == {row, col}:
+            return None
+        if col not in uses:
+            return self.matrix(expr, row, None) * sympy.OneMatrix(1, self.size(col))
+        return sympy.OneMatrix(self.size(row), 1) * self.matrix(expr, None, col)
 
     def _entry(
         self, item: sympy.Indexed, row: sympy.Symbol | None, col: sympy.Symbol | None

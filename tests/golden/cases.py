@@ -9,4 +9,9 @@ CASES = {
     "section3-y-xW-dy3-dW78": ("y = x W", "dy[3]/dW[7,8]", {"x": "1,D", "W": "D,C"}),
     "section4-Y-XW-dY-dX": ("Y = X W", "dY/dX", {"X": "N,D", "W": "D,C"}),
     "concrete-y-Wx-dy1-dx2": ("y = W x", "dy[1]/dx[2]", {"W": "3,2"}),
+    # Issue 8: a sum of entries by a matrix, a symbolic index over a short concrete sum, and
+    # a term that holds the target only when two indices agree.
+    "sum-s-AX-ds-dX-concrete": ("s = sum(A X)", "ds/dX", {"A": "3,2", "X": "2,4"}),
+    "concrete-y-Wx-dy-dx": ("y = W x", "dy/dx", {"W": "3,4"}),
+    "section3-y-xW-dy-dW": ("y = x W", "dy/dW", {}),
 }
