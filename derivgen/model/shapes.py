@@ -8,6 +8,7 @@ is tried both ways, preferring the reading that forces the fewest unknown sizes 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,28 +45,32 @@ MAX_FLEXIBLE_VECTORS = 10
 
 @dataclass(frozen=True)
 class Shape:
-    """Rows and columns of one symbol."""
+    """Rows and columns of one symbol.
+
+    Its kinds and axes are cached: the verifier asks them for every entry it evaluates, and
+    comparing a size symbol with 1 goes through sympy's equality each time.
+    """
 
     rows: Dim
     cols: Dim
 
-    @property
+    @functools.cached_property
     def is_scalar(self) -> bool:
         return self.rows == 1 and self.cols == 1
 
-    @property
+    @functools.cached_property
     def is_column(self) -> bool:
         return self.cols == 1 and self.rows != 1
 
-    @property
+    @functools.cached_property
     def is_row(self) -> bool:
         return self.rows == 1 and self.cols != 1
 
-    @property
+    @functools.cached_property
     def is_vector(self) -> bool:
         return self.is_column or self.is_row
 
-    @property
+    @functools.cached_property
     def axes(self) -> tuple[Dim, ...]:
         """The sizes that take an index: none for a scalar, one for a vector, two for a matrix."""
         if self.is_scalar:

@@ -246,7 +246,7 @@ def _chain_rule(
     by_entry = indexed(target.by, every[target.by], by_indices)
     outputs = [
         (target.of, of_indices, of_entry),
-        *((str(e.base.label), e.indices, e) for e in middle),
+        *((e.base.name, e.indices, e) for e in middle),
     ]
     variables = [*middle, by_entry]
     nodes = [chain.final, *chain.stages[::-1]]

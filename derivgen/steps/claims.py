@@ -15,8 +15,10 @@ and the verifier evaluates the claims that use the name through it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import sympy
 
@@ -132,8 +134,49 @@ def zero_elsewhere(
     return Claim(lhs=partial(of, entry), rhs=sympy.Integer(0), where=sympy.Or(*unequal))
 
 
-def free_indices(expr: sympy.Basic) -> set[sympy.Symbol]:
-    """Index symbols of entries in `expr` that no sum binds."""
+class Parts(NamedTuple):
+    """The nodes of an expression that say where its indices run, collected in one walk."""
+
+    entries: frozenset[sympy.Indexed]
+    deltas: frozenset[sympy.KroneckerDelta]
+    sums: frozenset[sympy.Sum]
+    relations: frozenset[sympy.Basic]
+
+
+_RELATIONS = (sympy.Ne, sympy.Eq, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
+
+
+@functools.lru_cache(maxsize=8192)
+def parts_of(expr: sympy.Basic) -> Parts:
+    """Entries, deltas, sums and relations of `expr`, memoized.
+
+    The verifier asks this of the same sides many times (binding a claim, sizing the
+    instance, placing each index); sympy's `atoms` walks the whole tree on every call.
+    """
+    found: dict[type, set] = {sympy.Indexed: set(), sympy.KroneckerDelta: set(), sympy.Sum: set()}
+    relations: set[sympy.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Indexed):
+            found[sympy.Indexed].add(node)
+            continue
+        if isinstance(node, sympy.KroneckerDelta | sympy.Sum):
+            found[type(node)].add(node)
+        elif isinstance(node, _RELATIONS):
+            relations.add(node)
+        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return Parts(
+        frozenset(found[sympy.Indexed]),
+        frozenset(found[sympy.KroneckerDelta]),
+        frozenset(found[sympy.Sum]),
+        frozenset(relations),
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def free_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
+    """Index symbols of entries in `expr` that no sum binds (memoized, as `parts_of`)."""
     found: set[sympy.Symbol] = set()
 
     def walk(node: sympy.Basic, bound: frozenset) -> None:
@@ -153,7 +196,7 @@ def free_indices(expr: sympy.Basic) -> set[sympy.Symbol]:
                 walk(arg, bound)
 
     walk(expr, frozenset())
-    return found
+    return frozenset(found)
 
 
 def axes_of_indices(
@@ -161,15 +204,16 @@ def axes_of_indices(
 ) -> dict[sympy.Symbol, set[Dim]]:
     """The axis sizes each index symbol runs over, read from the entries it indexes."""
     axes: dict[sympy.Symbol, set[Dim]] = {}
-    for item in expr.atoms(sympy.Indexed):
-        shape = shapes.get(str(item.base.label))
+    parts = parts_of(expr)
+    for item in parts.entries:
+        shape = shapes.get(item.base.name)
         if shape is None:
             continue
         for index, size in zip(item.indices, shape.axes, strict=False):
             if isinstance(index, sympy.Symbol):
                 axes.setdefault(index, set()).add(size)
     # δ_{i,k} compares indices of one axis: an index seen only in deltas runs where its partner does
-    for delta in expr.atoms(sympy.KroneckerDelta):
+    for delta in parts.deltas:
         a, b = delta.args
         if isinstance(a, sympy.Symbol) and isinstance(b, sympy.Symbol):
             for one, other in ((a, b), (b, a)):

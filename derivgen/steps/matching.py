@@ -40,7 +40,7 @@ class Absent:
 
 def base_name(factor: sympy.Expr) -> str:
     """The symbol an entry belongs to: `W` for `W[3, 7]`, `a` for a scalar `a`."""
-    return str(factor.base.label) if isinstance(factor, sympy.Indexed) else str(factor)
+    return factor.base.name if isinstance(factor, sympy.Indexed) else str(factor)
 
 
 def _indices(entry: sympy.Expr) -> tuple[sympy.Expr, ...]:

@@ -86,7 +86,7 @@ class _Recognizer:
     def _entry(
         self, item: sympy.Indexed, row: sympy.Symbol | None, col: sympy.Symbol | None
     ) -> sympy.Basic:
-        name = str(item.base.label)
+        name = item.base.name
         shape = self.shapes[name]
         symbol = sympy.MatrixSymbol(name, shape.rows, shape.cols)
         indices = tuple(item.indices)

@@ -69,7 +69,9 @@ def _random_inputs(
         for r, c in itertools.product(range(rows), range(cols)):
             if field is FLOAT:
                 cells[r, c] = complex(chooser.uniform(0.5, 1.5))
-            else:
+            elif field is EXACT:  # integers: nothing but polynomials is evaluated exactly
+                cells[r, c] = chooser.randrange(10**9, 2 * 10**9)
+            else:  # near 1, where exp, log and σ are neither flat nor huge
                 cells[r, c] = field.number(Fraction(chooser.randrange(10**9, 2 * 10**9), 10**9))
         inputs[name] = cells
     return inputs

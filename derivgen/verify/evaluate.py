@@ -31,6 +31,7 @@ from derivgen.verify.numbers import (
     Dual,
     Field,
     derivative_of,
+    divide,
     value_of,
 )
 
@@ -118,12 +119,16 @@ class Evaluator:
         return self._depends[name]
 
     def _uses(self, value: sympy.Basic) -> set[str]:
-        names = {s.name for s in value.atoms(sympy.MatrixSymbol)}
-        names |= {s.name for s in value.atoms(sympy.Symbol) if s.name in self.shapes}
         found: set[str] = set()
-        for name in names:
+        for name in self._names_in(value):
             found |= self.depends(name)
         return found
+
+    def _names_in(self, value: sympy.Basic) -> set[str]:
+        """The arrays `value` names: matrix symbols, entries' bases, scalar symbols."""
+        names = {s.name for s in value.atoms(sympy.MatrixSymbol)}
+        names |= {s.name for s in value.atoms(sympy.Symbol) if s.name in self.shapes}
+        return names
 
     def array(self, name: str, seed: Seed) -> np.ndarray:
         """The entries of `name`, with the seed's entry moved (or made dual)."""
@@ -171,8 +176,41 @@ class Evaluator:
         axes = axes or {}
         key = (expr, tuple(sorted(axes.items(), key=str)), layout)
         if key not in self._compiled:
-            self._compiled[key] = _Compiler(self, axes, layout).compile(expr)
+            self._compiled[key] = self.memoized(expr, _Compiler(self, axes, layout).compile(expr))
         return self._compiled[key]
+
+    def memoized(self, expr: sympy.Basic, closure: Closure) -> Closure:
+        """`closure`, remembering its value per value of the indices `expr` depends on.
+
+        Claims repeat their sides (the same partial in five steps) and sums nest factors that
+        ignore the outer indices (Σ_p A_{k,p} X_{p,n} inside sums over i, j, l, m); each is
+        computed once per value of its own indices. A seed that moves no array `expr` depends
+        on changes nothing, so it shares the unseeded value.
+        """
+        indices = tuple(
+            sorted(
+                (
+                    s
+                    for s in expr.atoms(sympy.Symbol)  # free_symbols omits a partial's index
+                    if s.name not in self.shapes and s not in self.symbolic_sizes
+                ),
+                key=str,
+            )
+        )
+        arrays: set[str] = set()
+        for name in self._names_in(expr):
+            arrays |= self.depends(name)
+        memo: dict[tuple, Any] = {}
+
+        def run(b: Bindings, s: Seed) -> Any:
+            if s is not None and s[0] not in arrays:
+                s = None
+            key = (tuple(b.get(i) for i in indices), s)
+            if key not in memo:
+                memo[key] = closure(b, s)
+            return memo[key]
+
+        return run
 
     def index(self, expr: sympy.Basic, dim: Dim | None) -> Callable[[Bindings], int]:
         """An index expression (7, k, k + 1, D - 1) as an instance index."""
@@ -233,7 +271,7 @@ class _Compiler:
         if isinstance(expr, sympy.Derivative):
             return self.derivative(expr)
         if isinstance(expr, sympy.Sum):
-            return self.total(expr)
+            return self.owner.memoized(expr, self.total(expr))
         if isinstance(expr, sympy.KroneckerDelta):
             a, b = expr.args
             left, right = self.index(a, self.partner_axis(b)), self.index(b, self.partner_axis(a))
@@ -275,7 +313,7 @@ class _Compiler:
         return lambda b, s: index(b)
 
     def entry(self, expr: sympy.Indexed) -> Closure:
-        name = str(expr.base.label)
+        name = expr.base.name
         shape = self.owner.shapes.get(name)
         if shape is None:
             raise UnsupportedError(f"{name} is not an array of this problem")
@@ -376,7 +414,7 @@ class _Compiler:
                 for _ in range(n - 1):
                     result = result.dot(value)
                 return result
-            return value**n
+            return value**n if n >= 0 else divide(1, value ** (-n))
 
         return run
 

@@ -18,14 +18,12 @@ import sympy
 
 from derivgen.errors import VerificationError
 from derivgen.model.shapes import Dim, Shape
-from derivgen.steps.claims import Claim, axes_of_indices
+from derivgen.steps.claims import Claim, axes_of_indices, parts_of
 
 SMALLEST_SIZE = 3
 """The smallest size an instance gives an axis of unknown or large size."""
 KEEP_CONCRETE_UP_TO = 6
 """Concrete sizes up to this are kept as they are; larger ones are checked on a smaller one."""
-
-_RELATIONS = (sympy.KroneckerDelta, sympy.Ne, sympy.Eq, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
 
 
 @dataclass(frozen=True)
@@ -84,16 +82,17 @@ def index_literals(claim: Claim, shapes: Mapping[str, Shape]) -> dict[Dim, set[i
             found.setdefault(dim, set()).add(int(value))
 
     for side in sides:
-        for item in side.atoms(sympy.Indexed):
-            shape = shapes.get(str(item.base.label))
+        parts = parts_of(side)
+        for item in parts.entries:
+            shape = shapes.get(item.base.name)
             if shape is not None:
                 for index, dim in zip(item.indices, shape.axes, strict=False):
                     add(dim, index)
-        for total in side.atoms(sympy.Sum):
+        for total in parts.sums:
             for variable, low, high in total.limits:
                 add(axis(variable), low)
                 add(axis(variable), high)
-        for relation in side.atoms(*_RELATIONS):
+        for relation in (*parts.deltas, *parts.relations):
             a, b = relation.args
             add(axis(b), a)
             add(axis(a), b)
