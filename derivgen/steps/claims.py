@@ -141,37 +141,42 @@ class Parts(NamedTuple):
     deltas: frozenset[sympy.KroneckerDelta]
     sums: frozenset[sympy.Sum]
     relations: frozenset[sympy.Basic]
+    symbols: frozenset[sympy.Symbol]
+    """Every symbol, bound or free: indices, sizes, scalars, the labels of entries."""
+    matrices: frozenset[sympy.MatrixSymbol]
 
 
 _RELATIONS = (sympy.Ne, sympy.Eq, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
+_KINDS = (
+    sympy.Indexed,
+    sympy.KroneckerDelta,
+    sympy.Sum,
+    _RELATIONS,
+    sympy.Symbol,
+    sympy.MatrixSymbol,
+)
 
 
 @functools.lru_cache(maxsize=8192)
 def parts_of(expr: sympy.Basic) -> Parts:
-    """Entries, deltas, sums and relations of `expr`, memoized.
+    """Entries, deltas, sums, relations, symbols and matrix symbols of `expr`, memoized.
 
     The verifier asks this of the same sides many times (binding a claim, sizing the
-    instance, placing each index); sympy's `atoms` walks the whole tree on every call.
+    instance, placing each index, memoizing a sum); sympy's `atoms` walks the whole tree on
+    every call.
     """
-    found: dict[type, set] = {sympy.Indexed: set(), sympy.KroneckerDelta: set(), sympy.Sum: set()}
-    relations: set[sympy.Basic] = set()
+    found: list[set] = [set() for _ in _KINDS]
     stack = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, sympy.Indexed):
-            found[sympy.Indexed].add(node)
-            continue
-        if isinstance(node, sympy.KroneckerDelta | sympy.Sum):
-            found[type(node)].add(node)
-        elif isinstance(node, _RELATIONS):
-            relations.add(node)
+        for kind, bucket in zip(_KINDS, found, strict=True):
+            if isinstance(node, kind):
+                bucket.add(node)
+                break
+        if isinstance(node, sympy.MatrixSymbol):
+            continue  # its arguments are its name and sizes, not symbols of the expression
         stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
-    return Parts(
-        frozenset(found[sympy.Indexed]),
-        frozenset(found[sympy.KroneckerDelta]),
-        frozenset(found[sympy.Sum]),
-        frozenset(relations),
-    )
+    return Parts(*(frozenset(bucket) for bucket in found))
 
 
 @functools.lru_cache(maxsize=8192)

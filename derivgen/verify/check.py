@@ -100,12 +100,22 @@ def _axes(claim: Claim, shapes: Mapping[str, Shape]) -> dict[sympy.Symbol, Dim]:
 class _Run:
     """One pass over every claim in one field, counting what it checked."""
 
-    def __init__(self, evaluator: Evaluator, shapes: Mapping[str, Shape], sample: int | None):
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        shapes: Mapping[str, Shape],
+        sample: int | None,
+        axes: dict[Claim, dict[sympy.Symbol, Dim]] | None = None,
+    ):
         self.evaluator = evaluator
         self.shapes = shapes
         self.sample = sample
         self.values = 0
         self.max_error = 0.0
+        self.axes = {} if axes is None else axes
+        """Where each claim's indices run, shared between the passes."""
+        self.checked: set[Claim] = set()
+        """Claims already checked in this pass: a step that repeats one needs no second look."""
 
     def assignments(self, claim: Claim, axes: Mapping[sympy.Symbol, Dim]) -> Iterator[dict]:
         """Each value of the claim's free indices (outside matrix_index) where `where` holds."""
@@ -137,8 +147,12 @@ class _Run:
                 yield bindings, inner, None
 
     def check(self, claim: Claim, shown: str) -> None:
-        field = self.evaluator.field
-        axes = _axes(claim, self.shapes)
+        if claim in self.checked:
+            return
+        self.checked.add(claim)
+        if claim not in self.axes:
+            self.axes[claim] = _axes(claim, self.shapes)
+        axes = self.axes[claim]
         lhs = self.evaluator.compile(claim.lhs, axes, claim.layout)
         rhs = self.evaluator.compile(claim.rhs, axes, claim.layout)
         for bindings, inner, where in self.assignments(claim, axes):
@@ -157,24 +171,34 @@ class _Run:
                         raise VerificationError(f"{shown}: a matrix claim cannot be conditional")
                     left[r, c] = lhs(at, None)
             else:
-                left = as_array(lhs(bindings, None))
-            right = as_array(rhs(bindings, None))
+                left = lhs(bindings, None)
+            right = rhs(bindings, None)
+            if not isinstance(left, np.ndarray) and not isinstance(right, np.ndarray):
+                self.compare(claim, shown, bindings, left, right)
+                self.values += 1
+                continue
+            left, right = as_array(left), as_array(right)
             if left.shape != right.shape:
                 raise VerificationError(
                     f"{shown}: {claim.rhs} is {right.shape[0]}×{right.shape[1]} on the instance, "
                     f"but {claim.lhs} is {left.shape[0]}×{left.shape[1]}"
                 )
             for a, b in zip(left.flat, right.flat, strict=True):
-                if not close(field, a, b):
-                    at = ", ".join(f"{k} = {v}" for k, v in sorted(bindings.items(), key=str))
-                    raise VerificationError(
-                        f"{shown}: {claim.lhs} = {claim.rhs} does not hold"
-                        + (f" at {at}" if at else "")
-                        + f" ({field.name} arithmetic on the instance)"
-                    )
-                if field is FLOAT:
-                    self.max_error = max(self.max_error, error(a, b))
+                self.compare(claim, shown, bindings, a, b)
             self.values += 1
+
+    def compare(self, claim: Claim, shown: str, bindings: dict, a: object, b: object) -> None:
+        """One value of a claim: its two sides agree, or the check fails naming where."""
+        field = self.evaluator.field
+        if not close(field, a, b):
+            at = ", ".join(f"{k} = {v}" for k, v in sorted(bindings.items(), key=str))
+            raise VerificationError(
+                f"{shown}: {claim.lhs} = {claim.rhs} does not hold"
+                + (f" at {at}" if at else "")
+                + f" ({field.name} arithmetic on the instance)"
+            )
+        if field is FLOAT:
+            self.max_error = max(self.max_error, error(a, b))
 
     def check_shape(self, claim: Claim, shown: str) -> None:
         """`shape(W) = (C, D)`: the size said of a symbol is its size."""
@@ -262,7 +286,7 @@ def _verify(equation: Equation, derived: Derived) -> Checked:
     except InexactError:
         exact = _exact_pass(equation, derived, instance, claims, PRECISE)
     floats = _evaluator(equation, derived, instance, FLOAT, SEED + 1)
-    numeric = _Run(floats, derived.every_shape, NUMERIC_SAMPLE)
+    numeric = _Run(floats, derived.every_shape, NUMERIC_SAMPLE, exact.axes)
     for step, step_claims in zip(derived.steps, claims, strict=True):
         for claim in step_claims:
             if _about_a_partial(claim) and not _is_shape(claim):

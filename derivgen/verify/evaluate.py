@@ -22,7 +22,7 @@ from derivgen.model.functions import ELEMENTWISE
 from derivgen.model.matrices import Applied, EntrySum, Vec
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse.ast import Equation, symbols_in
-from derivgen.steps.claims import Definition, axes_of_indices
+from derivgen.steps.claims import Definition, axes_of_indices, parts_of
 from derivgen.verify import equation as oracle
 from derivgen.verify.instance import Instance
 from derivgen.verify.numbers import (
@@ -126,8 +126,9 @@ class Evaluator:
 
     def _names_in(self, value: sympy.Basic) -> set[str]:
         """The arrays `value` names: matrix symbols, entries' bases, scalar symbols."""
-        names = {s.name for s in value.atoms(sympy.MatrixSymbol)}
-        names |= {s.name for s in value.atoms(sympy.Symbol) if s.name in self.shapes}
+        parts = parts_of(value)
+        names = {s.name for s in parts.matrices}
+        names |= {s.name for s in parts.symbols if s.name in self.shapes}
         return names
 
     def array(self, name: str, seed: Seed) -> np.ndarray:
@@ -191,7 +192,7 @@ class Evaluator:
             sorted(
                 (
                     s
-                    for s in expr.atoms(sympy.Symbol)  # free_symbols omits a partial's index
+                    for s in parts_of(expr).symbols  # free_symbols omits a partial's index
                     if s.name not in self.shapes and s not in self.symbolic_sizes
                 ),
                 key=str,
@@ -321,15 +322,17 @@ class _Compiler:
             raise UnsupportedError(f"{expr} has {len(expr.indices)} indices, {name} has another")
         indices = [self.index(i, d) for i, d in zip(expr.indices, shape.axes, strict=True)]
         rows, cols = self.dim(shape.rows), self.dim(shape.cols)
+        first = indices[0] if indices else None
+        second = indices[1] if len(indices) == 2 else None
+        column, row = shape.is_column, shape.is_row
 
         def position(b: Bindings) -> tuple[int, int]:
-            values = [i(b) for i in indices]
-            if shape.is_column:
-                r, c = values[0], 1
-            elif shape.is_row:
-                r, c = 1, values[0]
+            if column:
+                r, c = first(b), 1
+            elif row:
+                r, c = 1, first(b)
             else:
-                r, c = values
+                r, c = first(b), second(b)
             if not (1 <= r <= rows and 1 <= c <= cols):
                 raise VerificationError(f"the entry {expr} lies outside {name} on the instance")
             return r - 1, c - 1
