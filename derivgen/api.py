@@ -18,7 +18,7 @@ from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims
 from derivgen.render.json import as_dict
-from derivgen.render.latex import LatexRenderer, latex
+from derivgen.render.latex import latex, renderer
 from derivgen.render.text import text
 from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
@@ -63,15 +63,15 @@ class Derivation:
 
     def question_latex(self) -> str:
         """The problem statement, as a worksheet would print it (LaTeX, inline maths)."""
-        return LatexRenderer().question(self.checked)
+        return renderer().question(self.checked)
 
     def answer_latex(self) -> str:
         """The final answer as display-maths LaTeX without delimiters, e.g. for \\boxed{}."""
-        return LatexRenderer().answer(self.checked)
+        return renderer().answer(self.checked)
 
     def _repr_latex_(self) -> str:
         """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
-        return LatexRenderer().summary(self.checked)
+        return renderer().summary(self.checked)
 
 
 def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:

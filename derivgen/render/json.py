@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy
 
-from derivgen.render.latex import LatexRenderer
+from derivgen.render.latex import LatexRenderer, renderer
 from derivgen.render.printers import to_json
 from derivgen.steps.claims import Claim
 from derivgen.steps.derivation import Answer
@@ -20,7 +20,7 @@ def _dim(value: int | sympy.Basic) -> int | str:
 def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, Any]:
     """The fields of the public JSON interface, in its documented order."""
     derived = checked.derived
-    renderer = latex or LatexRenderer()
+    steps_renderer = latex or renderer()
     answer = derived.answer
     matrix = answer.matrix
     result = {
@@ -36,7 +36,7 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         if matrix is None
         else [None if i is None else str(i) for i in (matrix.row_index, matrix.col_index)],
         "steps": [
-            {"kind": s.kind, "latex": renderer.step(s), "claims": [_claim(c) for c in claims]}
+            {"kind": s.kind, "latex": steps_renderer.step(s), "claims": [_claim(c) for c in claims]}
             for s, claims in zip(derived.steps, derived.claims(), strict=True)
         ],
         "intermediates": {

@@ -6,6 +6,7 @@ equalities); every fact they print was decided by the engine.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -215,6 +216,13 @@ class LatexRenderer:
         )
 
 
+@functools.lru_cache(maxsize=8)
+def renderer(overrides: tuple[Path, ...] = ()) -> LatexRenderer:
+    """One renderer per set of template directories, kept: Jinja2 compiles a template once
+    per environment, and compiling is most of the cost of rendering a step."""
+    return LatexRenderer(overrides)
+
+
 def latex(checked: Checked) -> str:
     """A checked derivation as a LaTeX fragment (display maths and short paragraphs)."""
-    return LatexRenderer().fragment(checked)
+    return renderer().fragment(checked)
