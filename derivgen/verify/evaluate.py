@@ -272,7 +272,7 @@ class _Compiler:
         if isinstance(expr, sympy.Derivative):
             return self.derivative(expr)
         if isinstance(expr, sympy.Sum):
-            return self.owner.memoized(expr, self.total(expr))
+            return self.total(expr)
         if isinstance(expr, sympy.KroneckerDelta):
             a, b = expr.args
             left, right = self.index(a, self.partner_axis(b)), self.index(b, self.partner_axis(a))
@@ -346,31 +346,49 @@ class _Compiler:
         return value
 
     def total(self, expr: sympy.Sum) -> Closure:
+        """Σ over one index or several, as nested sums with each factor hoisted out of the
+        signs whose indices it does not use.
+
+        Σ_{k,l,u} W_{i,k} W_{k,l} W_{l,u} x_u is computed as Σ_k W_{i,k} Σ_l W_{k,l} Σ_u
+        W_{l,u} x_u: the same number (distributivity), but each inner sum depends on fewer
+        indices, and memoized per value of them costs a product of two sizes instead of all
+        of them. Sympy's order is kept (the last limit outermost), so a limit that names an
+        outer summation index stays valid.
+        """
+        function = expr.function
+        factors = list(function.args) if isinstance(function, sympy.Mul) else [function]
+        return self.summed(factors, list(expr.limits))
+
+    def summed(self, factors: list[sympy.Basic], limits: list) -> Closure:
+        """Σ over `limits` (innermost first) of the product of `factors`, memoized."""
+        *inner, (variable, low, high) = limits
+        inner_names = {limit[0] for limit in inner}
+        here = [f for f in factors if not parts_of(f).symbols & inner_names]
+        deeper = [f for f in factors if parts_of(f).symbols & inner_names]
         # a summation index is local: the same name may run over another axis in another sum
-        local = axes_of_indices(expr.function, self.owner.shapes)
+        local = axes_of_indices(sympy.Mul(*factors, evaluate=False), self.owner.shapes)
         scope = _Compiler(self.owner, self.axes, self.layout)
-        for variable, _, _ in expr.limits:
-            sizes = local.get(variable, set())
-            scope.axes[variable] = next(iter(sizes)) if len(sizes) == 1 else None
-        body = scope.compile(expr.function)
-        limits = [
-            (v, scope.index(low, scope.axes[v]), scope.index(high, scope.axes[v]))
-            for v, low, high in expr.limits
-        ]
+        sizes = local.get(variable, set())
+        scope.axes[variable] = next(iter(sizes)) if len(sizes) == 1 else None
+        parts = [scope.compile(f) for f in here]
+        if inner:
+            parts.append(scope.summed(deeper, inner))
+        one = self.field.number(Fraction(1))
+        body = scope.product(parts) if parts else (lambda b, s: one)
+        first = scope.index(low, scope.axes[variable])
+        last = scope.index(high, scope.axes[variable])
+        zero = self.field.number(Fraction(0))
 
         def run(b: Bindings, s: Seed) -> Any:
-            def nest(level: int, bound: dict) -> Any:
-                if level == len(limits):
-                    return body(bound, s)
-                variable, low, high = limits[level]
-                total: Any = self.field.number(Fraction(0))
-                for value in range(low(bound), high(bound) + 1):
-                    total = total + nest(level + 1, {**bound, variable: value})
-                return total
+            bound = dict(b)
+            total: Any = zero
+            for value in range(first(b), last(b) + 1):
+                bound[variable] = value
+                total = total + body(bound, s)
+            return total
 
-            return nest(0, dict(b))
-
-        return run
+        whole = sympy.Sum(sympy.Mul(*factors, evaluate=False), *limits)
+        return self.owner.memoized(whole, run)
 
     def add(self, parts: list[Closure]) -> Closure:
         def run(b: Bindings, s: Seed) -> Any:
