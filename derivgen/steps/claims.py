@@ -16,6 +16,7 @@ and the verifier evaluates the claims that use the name through it.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -67,6 +68,32 @@ def displayed_chain(first: sympy.Basic, *rest: sympy.Basic | None) -> tuple[Clai
     fix the ranges of its free indices.
     """
     return tuple(Claim(lhs=first, rhs=side) for side in rest if side is not None)
+
+
+_INDEX_NAMES = "ijklrstuvwpqabcdefgh"
+
+
+def chain_by_components(chain: Sequence[sympy.MatrixSymbol | sympy.Symbol]) -> Claim:
+    """What `dy/dW = dy/dm dm/dW` means for arrays no matrix product multiplies.
+
+    For the chain y, m, W: ∂y_i/∂W_{j,k} = Σ_l ∂y_i/∂m_l ∂m_l/∂W_{j,k}, a sum over every
+    entry of each intermediate, one index per axis.
+    """
+    taken = {str(array.name) for array in chain}
+    names = iter(sympy.Symbol(n) for n in _INDEX_NAMES if n not in taken)
+    entries, sums = [], []
+    for array in chain:
+        axes = [size for size in getattr(array, "shape", ()) if size != 1]  # a Symbol: none
+        indices = [next(names) for _ in axes]
+        if not axes:
+            entries.append(sympy.Symbol(array.name))
+        else:
+            entries.append(sympy.IndexedBase(array.name)[tuple(indices)])
+        sums.append(list(zip(indices, axes, strict=True)))
+    body = sympy.Mul(*(partial(a, b) for a, b in itertools.pairwise(entries)))
+    limits = [(index, 1, size) for stage in sums[1:-1] for index, size in stage]
+    rhs = sympy.Sum(body, *limits) if limits else body
+    return Claim(lhs=partial(entries[0], entries[-1]), rhs=rhs)
 
 
 def same_array(shown: sympy.Basic, entry: sympy.Basic) -> Claim:

@@ -19,6 +19,7 @@ from derivgen.model.shapes import Dim
 from derivgen.steps.claims import (
     Claim,
     Definition,
+    chain_by_components,
     displayed_chain,
     partial,
     same_array,
@@ -495,13 +496,16 @@ class IntermediatesStep(Step):
         return (*named, Definition(name=self.output, value=self.final, restates=True))
 
     def claims(self) -> tuple[Claim, ...]:
-        """`y = V m`; and, in a layout, the chain rule for whole arrays.
+        """`y = V m`; and the chain rule for whole arrays, as it is displayed.
 
         Without a layout the factors are arrays of three or more axes that no matrix product
-        multiplies; the next step states what the product means, one component at a time.
+        multiplies; the display then claims what the next step says it means, one component
+        at a time.
         """
         claims = [Claim(lhs=self.output, rhs=self.final, matrix_index=(None, None))]
-        if self.layout is not None:
+        if self.layout is None:
+            claims.append(chain_by_components([self.output, *self.names[::-1], self.by]))
+        else:
             # a Mul: sympy takes partials of arrays as non-commuting scalars, and keeps the order
             product = sympy.Mul(*(partial(of, by) for of, by in self.chain), evaluate=False)
             claims.append(

@@ -69,18 +69,7 @@ def note_steps(
     outcome = differentiate(comp, by_entry)
     if isinstance(outcome, Absent):
         if comp.dummy is not None:
-            terms, positions, _ = _written_terms(comp, None)
-            steps.append(
-                ExpandStep(
-                    lhs=of_entry,
-                    terms=terms,
-                    focus=None,
-                    target=by_entry,
-                    summand=comp.term(),
-                    index=comp.dummy,
-                    positions=positions,
-                )
-            )
+            steps.append(_expand_step(comp, of_entry, by_entry, _written_terms(comp, None)))
         steps.append(
             ZeroStep(
                 of=of_entry,
@@ -157,25 +146,36 @@ def _written_terms(
     return terms, tuple(values), focus_at
 
 
+def _expand_step(
+    comp: Component,
+    of_entry: sympy.Expr,
+    by_entry: sympy.Expr,
+    written: tuple[tuple[Term, ...], tuple[Term, ...], int | None],
+    conditions: tuple[tuple[sympy.Expr, sympy.Expr], ...] = (),
+) -> ExpandStep:
+    """The component's sum written out (`_written_terms`), with the target's term in view."""
+    terms, positions, focus = written
+    return ExpandStep(
+        lhs=of_entry,
+        terms=terms,
+        focus=focus,
+        target=by_entry,
+        summand=comp.term(),
+        index=comp.dummy,
+        positions=positions,
+        conditions=conditions,
+    )
+
+
 def _surviving_steps(
     comp: Component, of_entry: sympy.Expr, by_entry: sympy.Expr, outcome: Surviving, *, expand: bool
 ) -> list[Step]:
     steps: list[Step] = []
     if comp.dummy is not None:
-        terms, positions, focus = _written_terms(comp, outcome.value)
+        written = _written_terms(comp, outcome.value)
+        terms, positions, focus = written
         if expand:
-            steps.append(
-                ExpandStep(
-                    lhs=of_entry,
-                    terms=terms,
-                    focus=focus,
-                    target=by_entry,
-                    summand=comp.term(),
-                    index=comp.dummy,
-                    positions=positions,
-                    conditions=outcome.conditions,
-                )
-            )
+            steps.append(_expand_step(comp, of_entry, by_entry, written, outcome.conditions))
     else:
         terms, positions, focus = (comp.term(),), (), 0
     derivatives = tuple(
