@@ -13,7 +13,7 @@ from typing import Any
 
 from derivgen.documents import build_derivation_pdf, derivation_document
 from derivgen.errors import DerivgenError, ShapeError
-from derivgen.model.shapes import infer_shapes
+from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims

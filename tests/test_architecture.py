@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from derivgen.model.ops import OPERATIONS
+from derivgen.model.ops.base import Operation
+from derivgen.parse import ast as parse_ast
 from derivgen.render.latex import LatexRenderer
 from derivgen.render.text import TextRenderer
 from derivgen.steps import kinds
+from derivgen.verify import equation as oracle_equation
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
 STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
@@ -71,3 +75,30 @@ def test_a_step_kind_without_a_renderer_is_an_error() -> None:
         LatexRenderer().step(Unknown())
     with pytest.raises(NotImplementedError, match="no text renderer for step kind 'unknown'"):
         TextRenderer().step(Unknown())
+
+
+def _node_kinds() -> list[type]:
+    return [
+        cls
+        for _, cls in inspect.getmembers(parse_ast, inspect.isclass)
+        if issubclass(cls, parse_ast.Node) and cls is not parse_ast.Node
+    ]
+
+
+@pytest.mark.parametrize("kind", _node_kinds(), ids=lambda k: k.__name__)
+def test_every_node_kind_has_an_operation_and_an_evaluator_case(kind: type) -> None:
+    """One operation module per node kind, and the verifier's own case for it (its oracle)."""
+    operation = OPERATIONS.get(kind)
+    assert operation is not None, f"{kind.__name__} has no module in derivgen.model.ops"
+    assert operation.node is kind
+    for rule in ("shape", "component", "matrix"):
+        assert getattr(type(operation), rule) is not getattr(Operation, rule), (
+            f"{kind.__name__}'s operation does not define its {rule}"
+        )
+    assert kind in oracle_equation.NODE_KINDS, f"the verifier cannot evaluate {kind.__name__}"
+
+
+def test_operations_are_one_module_each() -> None:
+    """Everything about an operation is in its module: no two kinds share one."""
+    modules = [inspect.getmodule(type(op)) for op in OPERATIONS.values()]
+    assert len(set(modules)) == len(modules)

@@ -38,7 +38,8 @@ from typing import Any, TypeVar
 import sympy
 
 from derivgen.errors import DerivgenError, EquationError, ShapeError
-from derivgen.model.shapes import Shapes, infer_shapes
+from derivgen.model.inference import infer_shapes
+from derivgen.model.shapes import Shapes
 from derivgen.model.target import ResolvedTarget, resolve_target
 from derivgen.parse import parse_equation, parse_target
 from derivgen.parse.ast import Equation, ShapeDeclaration, Target, symbols_in

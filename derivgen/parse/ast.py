@@ -6,7 +6,7 @@ which sympy's canonical ordering would lose (`x W` must stay `x W` in every step
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 ELEMENTWISE_FUNCTIONS = ("sigma", "tanh", "exp", "log", "sin", "cos")
@@ -128,19 +128,15 @@ class ShapeDeclaration:
     cols: Dim
 
 
+def children(node: Node) -> tuple[Node, ...]:
+    """A node's operands, in the order written: its fields that are nodes."""
+    return tuple(
+        value for f in fields(node) if isinstance(value := getattr(node, f.name), Node)
+    )
+
+
 def symbols_in(node: Node) -> list[Symbol]:
     """Every symbol occurrence, in the order written (repeats kept: they matter to the engine)."""
-    match node:
-        case Symbol():
-            return [node]
-        case Number():
-            return []
-        case Negate(operand=inner) | Transpose(operand=inner):
-            return symbols_in(inner)
-        case Elementwise(operand=inner) | Reduction(operand=inner):
-            return symbols_in(inner)
-        case Add(left=left, right=right) | MatMul(left=left, right=right):
-            return symbols_in(left) + symbols_in(right)
-        case Hadamard(left=left, right=right):
-            return symbols_in(left) + symbols_in(right)
-    raise TypeError(f"unknown node {type(node).__name__}")
+    if isinstance(node, Symbol):
+        return [node]
+    return [symbol for child in children(node) for symbol in symbols_in(child)]

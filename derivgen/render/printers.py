@@ -14,7 +14,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from derivgen.model.matrices import Applied, EntrySum
+from derivgen.model.ops.elementwise import Applied
+from derivgen.model.ops.reduction import EntrySum
 
 _MAX_CHAINED = 5
 """Longer products keep sympy's order: trying every order would take too long."""

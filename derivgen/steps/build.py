@@ -14,7 +14,8 @@ import sympy
 
 from derivgen.errors import NotDerivableError
 from derivgen.model.indexing import indexed
-from derivgen.model.matrices import matrix_symbol, to_matrix_expr
+from derivgen.model.ops import to_matrix_expr
+from derivgen.model.ops.symbol import matrix_symbol
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import ResolvedTarget
 from derivgen.parse.ast import Equation

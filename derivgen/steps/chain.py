@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivgen.model.components import IndexSupply, shape_of
 from derivgen.model.indexing import indexed
-from derivgen.model.matrices import matrix_symbol, to_matrix_expr
+from derivgen.model.ops import IndexSupply, shape_of, to_matrix_expr
+from derivgen.model.ops.symbol import matrix_symbol
 from derivgen.model.shapes import Dim, Shapes, conformable
 from derivgen.model.target import ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, MatMul, Node, Symbol, Transpose

@@ -11,8 +11,8 @@ import itertools
 
 import sympy
 
-from derivgen.model.components import IndexSupply, component_of
 from derivgen.model.indexing import indexed, position
+from derivgen.model.ops import IndexSupply, component_of
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import INDEX_NAMES, ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, Node

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 import sympy
 
 from derivgen.errors import NotDerivableError
-from derivgen.model.functions import ELEMENTWISE
-from derivgen.model.matrices import Applied
+from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
 from derivgen.model.shapes import Dim, Shapes
 
 _NAMES = {function: name for name, function in ELEMENTWISE.items()}

@@ -14,7 +14,7 @@ import sympy
 
 from derivgen.errors import NotDerivableError, TargetError
 from derivgen.model.indexing import indexed
-from derivgen.model.matrices import matrix_symbol
+from derivgen.model.ops.symbol import matrix_symbol
 from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.model.target import ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation

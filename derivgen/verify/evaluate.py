@@ -18,8 +18,9 @@ import numpy as np
 import sympy
 
 from derivgen.errors import VerificationError
-from derivgen.model.functions import ELEMENTWISE
-from derivgen.model.matrices import Applied, EntrySum, Vec
+from derivgen.model.matrices import Vec
+from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
+from derivgen.model.ops.reduction import EntrySum
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse.ast import Equation, symbols_in
 from derivgen.steps.claims import Definition, axes_of_indices, parts_of
