@@ -263,9 +263,23 @@ def evaluate_general(
     return evaluate(expr, arrays, {}, sizes)
 
 
+def with_inverses(arrays: Arrays) -> Arrays:
+    """The arrays with, for each square matrix X, its inverse and determinant computed here by
+    sympy on the explicit entries: what `Inverse(X)[k, l]` and `Determinant(X)` read."""
+    extra: Arrays = {}
+    for name, matrix in arrays.items():
+        if matrix.rows == matrix.cols > 1:
+            extra[f"{name}__inverse"] = sympy.ImmutableMatrix(matrix.inv())
+            extra[f"{name}__det"] = sympy.ImmutableMatrix([[matrix.det()]])
+    return arrays | extra
+
+
 def read_general(text: str, arrays: Arrays, sizes: Mapping[str, int]) -> sympy.Expr:
-    """Like `read`, with the elementwise functions written out (σ as 1 / (1 + e^{-u}))."""
+    """Like `read`, with the elementwise functions written out (σ as 1 / (1 + e^{-u})), and an
+    inverse's entries and a determinant read from `with_inverses`' arrays."""
     names: dict[str, object] = {n: _on_entries(f) for n, f in ELEMENTWISE.items()}
+    names["Inverse"] = lambda base: sympy.IndexedBase(f"{base}__inverse")
+    names["Determinant"] = lambda base: sympy.Symbol(f"{base}__det")
     names |= {n: sympy.IndexedBase(n) for n, m in arrays.items() if m.shape != (1, 1)}
     names |= {n: sympy.Symbol(n) for n, m in arrays.items() if m.shape == (1, 1)}
     names |= {n: sympy.Symbol(n) for n in sizes}
@@ -370,6 +384,7 @@ def check_derivative(
 
     checked = 0
     dims = dict(sizes)
+    arrays = with_inverses(arrays)
     general = read_general(result["general"], arrays, dims)
     assert len(result["of_index"]) == len(axis_lengths(output)), result["of_index"]
     assert len(result["by_index"]) == len(axis_lengths(variable)), result["by_index"]

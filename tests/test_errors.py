@@ -20,8 +20,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
         (
             ["derive", "y = W x^2", "dy/dx"],
             [
-                "error: only ^T (transpose) may follow ^: y = W x^2",
-                "                                                ^",
+                "error: only ^T (transpose), ^-1 (inverse) or ^-T may follow ^: y = W x^2",
+                "                                                                      ^",
             ],
         ),
         (
@@ -64,24 +64,21 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
             ["error: a shape is declared for Q, which is not in the equation"],
         ),
         (
-            ["derive", "y = inv(A) x", "dy/dx"],
+            ["derive", "y = inv(A) x", "dy/dx", "--shape", "A=2,3"],
+            ["error: the inverse needs a square matrix, but A is (2, 3)"],
+        ),
+        (
+            ["derive", "y = pinv(A) x", "dy/dx"],
             [
-                "error: derivgen cannot derive inv(...) (a matrix inverse) yet: y = inv(A) x",
-                "                                                                   ~~^",
+                "error: derivgen cannot derive pinv(...) (a pseudo-inverse) yet: y = pinv(A) x",
+                "                                                                    ~~~^",
             ],
         ),
         (
-            ["derive", "y = A^-1 x", "dy/dx"],
+            ["derive", "s = det(A B)", "ds/dA"],
             [
-                "error: derivgen cannot derive an inverse (^-1) yet: y = A^-1 x",
-                "                                                         ^",
-            ],
-        ),
-        (
-            ["derive", "s = det(A)", "ds/dA"],
-            [
-                "error: derivgen cannot derive det(...) (a determinant) yet: s = det(A)",
-                "                                                                ~~^",
+                "error: derivgen takes det of a named matrix only (such as det(X)); name the "
+                "expression inside as a matrix of its own"
             ],
         ),
         (

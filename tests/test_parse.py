@@ -449,15 +449,15 @@ EQUATION_ERRORS = [
     (
         "y = W x^2",
         [
-            "error: only ^T (transpose) may follow ^: y = W x^2",
-            "                                                ^",
+            "error: only ^T (transpose), ^-1 (inverse) or ^-T may follow ^: y = W x^2",
+            "                                                                      ^",
         ],
     ),
     (
         "y = W x^t",
         [
-            "error: only ^T (transpose) may follow ^: y = W x^t",
-            "                                                ^",
+            "error: only ^T (transpose), ^-1 (inverse) or ^-T may follow ^: y = W x^t",
+            "                                                                      ^",
         ],
     ),
     (
@@ -890,9 +890,9 @@ def test_dims_errors_read_like_the_command_line(
 def test_a_parse_error_is_one_line_plus_a_caret() -> None:
     with pytest.raises(DerivgenError) as e:
         parse_equation("y = W x^2")
-    assert str(e.value) == "only ^T (transpose) may follow ^: y = W x^2"
+    assert str(e.value) == "only ^T (transpose), ^-1 (inverse) or ^-T may follow ^: y = W x^2"
     assert (e.value.reason, e.value.position, e.value.length) == (
-        "only ^T (transpose) may follow ^",
+        "only ^T (transpose), ^-1 (inverse) or ^-T may follow ^",
         7,
         1,
     )

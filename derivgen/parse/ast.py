@@ -11,6 +11,7 @@ from fractions import Fraction
 
 ELEMENTWISE_FUNCTIONS = ("sigma", "tanh", "exp", "log", "sin", "cos")
 REDUCTIONS = ("tr", "sum")
+MATRIX_FUNCTIONS = ("inv", "det", "logdet")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +87,20 @@ class Reduction(Node):
     """`tr(...)` (trace) or `sum(...)` (sum of all entries); the result is 1x1."""
 
     function: str
+    operand: Node
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inverse(Node):
+    """`inv(A)`, `A^-1` or `A^{-1}`: the inverse of a square matrix."""
+
+    operand: Node
+
+
+@dataclass(frozen=True, kw_only=True)
+class Determinant(Node):
+    """`det(A)`: the determinant of a square matrix, a scalar (`logdet(A)` is log(det(A)))."""
+
     operand: Node
 
 

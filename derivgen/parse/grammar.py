@@ -13,11 +13,14 @@ from fractions import Fraction
 from derivgen.errors import ParseError
 from derivgen.parse.ast import (
     ELEMENTWISE_FUNCTIONS,
+    MATRIX_FUNCTIONS,
     REDUCTIONS,
     Add,
+    Determinant,
     Elementwise,
     Equation,
     Hadamard,
+    Inverse,
     MatMul,
     Negate,
     Node,
@@ -28,13 +31,10 @@ from derivgen.parse.ast import (
 )
 from derivgen.parse.tokens import Tokenizer
 
-FUNCTIONS = ELEMENTWISE_FUNCTIONS + REDUCTIONS
+FUNCTIONS = ELEMENTWISE_FUNCTIONS + REDUCTIONS + MATRIX_FUNCTIONS
 """Names that are always applied with parentheses, never symbols."""
 
 UNSUPPORTED = {
-    "inv": "a matrix inverse",
-    "det": "a determinant",
-    "logdet": "a log-determinant",
     "pinv": "a pseudo-inverse",
     "norm": "a norm; write it as a product, such as x^T x",
     "diag": "a diagonal matrix; write it as a Hadamard product",
@@ -133,13 +133,19 @@ def _parse_unary(tokenizer: Tokenizer) -> Node:
 
 def _parse_postfix(tokenizer: Tokenizer) -> Node:
     """
-    postfix = primary ('^T' | '.T' | "'")*
+    postfix = primary ('^T' | '.T' | "'" | '^-1' | '^{-1}' | '^-T' | '^{-T}')*
 
-    The tokenizer already refused any other `^`, so `A^T` can only be a transpose.
+    The tokenizer already refused any other `^`; `A^-T` is the transposed inverse.
     """
     node = _parse_primary(tokenizer)
-    while mark := tokenizer.consume("TRANSPOSE"):
-        node = Transpose(operand=node, span=(node.span[0], mark.end))
+    while mark := tokenizer.consume("TRANSPOSE", "INVERSE"):
+        span = (node.span[0], mark.end)
+        if mark.kind == "INVERSE":
+            node = Inverse(operand=node, span=span)
+            if "T" in mark.text:
+                node = Transpose(operand=node, span=span)
+        else:
+            node = Transpose(operand=node, span=span)
     return node
 
 
@@ -176,6 +182,9 @@ def _parse_call(tokenizer: Tokenizer) -> Node:
     """
     call     = FUNCTION '(' expr ')'
     FUNCTION = 'sigma' | 'tanh' | 'exp' | 'log' | 'sin' | 'cos' | 'tr' | 'sum'
+             | 'inv' | 'det' | 'logdet'
+
+    `logdet(A)` is read as `log(det(A))`: one tree, so both spellings derive alike.
 
     The parentheses are required: `tr A` would be ambiguous with a product.
     """
@@ -189,6 +198,13 @@ def _parse_call(tokenizer: Tokenizer) -> Node:
     span = (name.start, close.end)
     if name.text in REDUCTIONS:
         return Reduction(function=name.text, operand=operand, span=span)
+    if name.text == "inv":
+        return Inverse(operand=operand, span=span)
+    if name.text == "det":
+        return Determinant(operand=operand, span=span)
+    if name.text == "logdet":
+        determinant = Determinant(operand=operand, span=span)
+        return Elementwise(function="log", operand=determinant, span=span)
     return Elementwise(function=name.text, operand=operand, span=span)
 
 

@@ -18,6 +18,7 @@ TOKEN_RULES: dict[str, str] = {
     "NAME": r"[A-Za-z][A-Za-z0-9_]*",
     "NUMBER": r"[0-9]+(?:\.[0-9]+)?",
     # `.T` is a transpose only when no name character follows (`x.Tail` is not `x.T ail`).
+    "INVERSE": r"\^-1|\^\{-1\}|\^-T|\^\{-T\}",
     "TRANSPOSE": r"\^T|\.T(?![A-Za-z0-9_])|'",
     "HADAMARD": r"\.\*|∘",
     "TIMES": r"\*",
@@ -126,9 +127,9 @@ class Tokenizer:
         match = _TOKEN.match(self.text, start)
         if match is None:
             char = self.text[start]
-            if char == "^" and self.text[start + 1 :].lstrip("{ ").startswith("-1"):
-                raise ParseError("derivgen cannot derive an inverse (^-1) yet", self.text, start)
             if char == "^":
-                raise ParseError("only ^T (transpose) may follow ^", self.text, start)
+                raise ParseError(
+                    "only ^T (transpose), ^-1 (inverse) or ^-T may follow ^", self.text, start
+                )
             raise ParseError(f"unexpected character {char!r}", self.text, start)
         return Token(match.lastgroup or "", match[0], start, match.end())

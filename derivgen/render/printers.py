@@ -14,7 +14,9 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from derivgen.model.ops.determinant import determinant
 from derivgen.model.ops.elementwise import Applied
+from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
 
 _MAX_CHAINED = 5
@@ -149,6 +151,27 @@ class NoteLatexPrinter(LatexPrinter):
         power = f"^{{{self._print(exp)}}}" if exp is not None else ""
         return rf"\sigma{power}\left({self._print(expr.args[0])}\right)"
 
+    def _print_inverse_entry(self, expr: inverse_entry, exp: object = None) -> str:
+        indices = ",".join(self._print(i) for i in expr.indices)
+        power = f"^{{{self._print(exp)}}}" if exp is not None else ""
+        return rf"\left({self._print(expr.base.label)}^{{-1}}\right)_{{{indices}}}{power}"
+
+    def _print_determinant(self, expr: determinant, exp: object = None) -> str:
+        power = f"^{{{self._print(exp)}}}" if exp is not None else ""
+        return rf"\det{power}{self._print(expr.base.label)}"
+
+    def _print_Determinant(self, expr: sympy.Determinant) -> str:
+        inner = self._print(expr.arg)
+        return rf"\det {inner}" if isinstance(expr.arg, sympy.MatrixSymbol) else rf"\det({inner})"
+
+    def _print_Inverse(self, expr: sympy.Inverse) -> str:
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "^{-1}"
+
+    def _print_Transpose(self, expr: sympy.Transpose) -> str:
+        if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X^{-T}
+            return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "^{-T}"
+        return super()._print_Transpose(expr)
+
 
 _SUBSCRIPTS = dict(
     zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True)
@@ -239,7 +262,23 @@ class TextPrinter(StrPrinter):
         return "δ" + ",".join(subscript(self._print(a)) for a in expr.args)
 
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
+        if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X⁻ᵀ
+            return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "⁻ᵀ"
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
+
+    def _print_Inverse(self, expr: sympy.Inverse) -> str:
+        return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "⁻¹"
+
+    def _print_Determinant(self, expr: sympy.Determinant) -> str:
+        inner = self._print(expr.arg)
+        return f"det {inner}" if isinstance(expr.arg, sympy.MatrixSymbol) else f"det({inner})"
+
+    def _print_inverse_entry(self, expr: inverse_entry) -> str:
+        indices = ",".join(subscript(self._print(i)) for i in expr.indices)
+        return f"({self._print(expr.base.label)}⁻¹){indices}"
+
+    def _print_determinant(self, expr: determinant) -> str:
+        return f"det {self._print(expr.base.label)}"
 
     def _print_KroneckerProduct(self, expr: sympy.KroneckerProduct) -> str:
         return " ⊗ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
@@ -304,6 +343,13 @@ class JsonPrinter(StrPrinter):
 
     def _print_Applied(self, expr: Applied) -> str:
         return f"{expr.function}({self._print(expr.arg)})"
+
+    def _print_inverse_entry(self, expr: inverse_entry) -> str:
+        indices = ", ".join(self._print(i) for i in expr.indices)
+        return f"Inverse({self._print(expr.base.label)})[{indices}]"
+
+    def _print_determinant(self, expr: determinant) -> str:
+        return f"Determinant({self._print(expr.base.label)})"
 
     def _print_EntrySum(self, expr: EntrySum) -> str:
         rows, cols = (self._print(d) for d in expr.arg.shape)

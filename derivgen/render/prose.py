@@ -12,6 +12,21 @@ _VOWEL_SOUNDS = set("AEFHILMNORSX8")
 """Initials read with a vowel sound ("an N×C matrix", "an 8×3 matrix")."""
 
 
+RULES = {
+    "determinant": (
+        "Jacobi's formula for the derivative of a determinant (expand the determinant along "
+        "the entry's row: each term is an entry of that row times its cofactor, and no "
+        "cofactor holds an entry of the row, so the partial is the entry's cofactor; the "
+        "matrix of cofactors is the determinant times the transposed inverse)"
+    ),
+    "inverse_entry": (
+        "the derivative of an entry of an inverse (differentiate the entries of A A⁻¹ = I "
+        "with the product rule, and solve for the derivative of A⁻¹)"
+    ),
+}
+"""What each rule beyond the ordinary ones is, by the name of its entry function."""
+
+
 def listing(items: Sequence[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     if len(items) <= 2:

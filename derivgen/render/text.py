@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 import sympy
 
 from derivgen.render.printers import to_text
+from derivgen.render.prose import RULES, check_sentence, condition_sides, describe, listing
 from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import check_sentence, condition_sides, describe, listing
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -248,15 +248,21 @@ class TextRenderer:
         )
 
     def _print_IndexDerivativeStep(self, step: IndexDerivativeStep) -> str:
+        ordinary = (
+            "Differentiate with the rules of ordinary calculus (sums, products, the chain "
+            "rule). The derivative of one entry by another is 1 for the same entry and 0 for "
+            "any other; the Kronecker delta (δₐ,ᵦ = 1 when a = b, else 0) writes that down"
+        )
+        result = self._formula(f"{_partial(step.of, step.by)} = {_t(step.derivative)}")
+        if not step.rules:
+            return "\n\n".join([self._prose(ordinary + ":"), result])
+        names = listing(list(dict.fromkeys(RULES[name] for name, _, _ in step.rules)))
         return "\n\n".join(
             [
-                self._prose(
-                    "Differentiate with the rules of ordinary calculus (sums, products, the "
-                    "chain rule). The derivative of one entry by another is 1 for the same "
-                    "entry and 0 for any other; the Kronecker delta (δₐ,ᵦ = 1 when a = b, "
-                    "else 0) writes that down:"
-                ),
-                self._formula(f"{_partial(step.of, step.by)} = {_t(step.derivative)}"),
+                self._prose(f"{ordinary}. Besides these, it uses {names}:"),
+                self._formula(*(f"{_t(lhs)} = {_t(rhs)}" for _, lhs, rhs in step.rules)),
+                "So",
+                result,
             ]
         )
 

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import sympy
 
+from derivgen.model.ops.base import EntryFunction
 from derivgen.model.shapes import Dim, Shape
 
 Range = tuple[sympy.Symbol, sympy.Expr, sympy.Expr]
@@ -175,7 +176,7 @@ class Parts(NamedTuple):
 
 _RELATIONS = (sympy.Ne, sympy.Eq, sympy.Lt, sympy.Le, sympy.Gt, sympy.Ge)
 _KINDS = (
-    sympy.Indexed,
+    (sympy.Indexed, EntryFunction),
     sympy.KroneckerDelta,
     sympy.Sum,
     _RELATIONS,
@@ -212,8 +213,9 @@ def free_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
     found: set[sympy.Symbol] = set()
 
     def walk(node: sympy.Basic, bound: frozenset) -> None:
-        if isinstance(node, sympy.Indexed | sympy.KroneckerDelta):
-            for index in node.args[1:] if isinstance(node, sympy.Indexed) else node.args:
+        if isinstance(node, sympy.Indexed | EntryFunction | sympy.KroneckerDelta):
+            indices = node.args if isinstance(node, sympy.KroneckerDelta) else node.indices
+            for index in indices:
                 found.update(s for s in index.free_symbols if s not in bound)
             return
         if isinstance(node, sympy.Sum):

@@ -13,6 +13,7 @@ import sympy
 
 from derivgen.model.indexing import indexed, position
 from derivgen.model.ops import IndexSupply, component_of
+from derivgen.model.ops.base import EntryFunction
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import INDEX_NAMES, ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, Node
@@ -64,11 +65,29 @@ def differentiate_component(
     )
     steps: list[Step] = [
         ComponentStep(lhs=of_entry, rhs=expression, parts=(), whole=shapes[target.of].is_scalar),
-        IndexDerivativeStep(of=of_entry, by=by_entry, component=expression, derivative=raw),
+        IndexDerivativeStep(
+            of=of_entry,
+            by=by_entry,
+            component=expression,
+            derivative=raw,
+            rules=_rules(expression, by_entry),
+        ),
     ]
     if result != raw:
         steps.append(DeltaStep(of=of_entry, by=by_entry, result=result))
     return steps, result
+
+
+def _rules(
+    expression: sympy.Expr, by: sympy.Expr
+) -> tuple[tuple[str, sympy.Expr, sympy.Expr], ...]:
+    """The own rule of each entry function the component holds (X⁻¹'s entries, det X)."""
+    rules = []
+    for function in sorted(expression.atoms(EntryFunction), key=sympy.default_sort_key):
+        rule = function.rule(by)
+        if rule is not None:
+            rules.append((type(function).__name__, *rule))
+    return tuple(rules)
 
 
 def general_steps(

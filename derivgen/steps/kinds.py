@@ -452,9 +452,13 @@ class IndexDerivativeStep(Step):
     by: sympy.Expr
     component: sympy.Expr
     derivative: sympy.Expr
+    rules: tuple[tuple[str, sympy.Expr, sympy.Expr], ...] = ()
+    """Rules beyond the ordinary ones that the derivative uses, as (name, partial, value):
+    ("determinant", ∂det X/∂X_{i,j}, det X (X⁻¹)_{j,i}) is Jacobi's formula."""
 
     def claims(self) -> tuple[Claim, ...]:
-        return (Claim(lhs=partial(self.of, self.by), rhs=self.derivative),)
+        stated = tuple(Claim(lhs=lhs, rhs=rhs) for _, lhs, rhs in self.rules)
+        return (*stated, Claim(lhs=partial(self.of, self.by), rhs=self.derivative))
 
 
 @dataclass(frozen=True, kw_only=True)

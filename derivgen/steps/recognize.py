@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import sympy
 
 from derivgen.errors import NotDerivableError
+from derivgen.model.ops.base import EntryFunction
 from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
 from derivgen.model.shapes import Dim, Shapes
 
@@ -278,9 +279,24 @@ def recognize_matrix(
     sizes: Mapping[sympy.Symbol, Dim],
     shapes: Shapes,
 ) -> sympy.Basic:
-    """Name the matrix whose (row, col) entry is `formula`, or refuse in one line."""
+    """Name the matrix whose (row, col) entry is `formula`, or refuse in one line.
+
+    An entry function (an entry of X⁻¹, det X) is named through a stand-in array of its own,
+    which the named matrix then replaces by what it is (X⁻¹, det X).
+    """
+    stand_ins, arrays, forms = {}, dict(shapes.of), {}
+    for function in formula.atoms(EntryFunction):
+        stand_in, name = function.stand_in()
+        stand_ins[function] = stand_in
+        own = shapes[function.base.name]
+        if isinstance(stand_in, sympy.Indexed):
+            arrays[name] = own
+            forms[sympy.MatrixSymbol(name, own.rows, own.cols)] = function.matrix_form(own)
+        else:
+            forms[stand_in] = function.matrix_form(own)
     try:
-        return _Recognizer(shapes, sizes).matrix(formula, row, col)
+        named = _Recognizer(Shapes(arrays), sizes).matrix(formula.xreplace(stand_ins), row, col)
+        return named.xreplace(forms)
     except _UnnamedError:
         raise NotDerivableError(
             f"derivgen cannot yet name the matrix whose entries are {formula}"

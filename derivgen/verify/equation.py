@@ -16,8 +16,10 @@ import numpy as np
 from derivgen.errors import VerificationError
 from derivgen.parse.ast import (
     Add,
+    Determinant,
     Elementwise,
     Hadamard,
+    Inverse,
     MatMul,
     Negate,
     Node,
@@ -26,11 +28,24 @@ from derivgen.parse.ast import (
     Symbol,
     Transpose,
 )
+from derivgen.verify import linear
 
 Array = np.ndarray
 """A 2-D numpy array of objects (rationals, 50-digit reals, duals or complex doubles)."""
 
-NODE_KINDS = (Symbol, Number, Negate, Transpose, Elementwise, Reduction, Add, Hadamard, MatMul)
+NODE_KINDS = (
+    Symbol,
+    Number,
+    Negate,
+    Transpose,
+    Elementwise,
+    Reduction,
+    Add,
+    Hadamard,
+    MatMul,
+    Inverse,
+    Determinant,
+)
 """Every node kind this evaluator has a case for."""
 
 
@@ -68,6 +83,10 @@ def evaluate(
                 else:
                     total = sum(value.flat)
                 return np.array([[total]], dtype=object)
+            case Inverse(operand=inner):
+                return linear.inverse(walk(inner))
+            case Determinant(operand=inner):
+                return np.array([[linear.determinant(walk(inner))]], dtype=object)
             case Add(left=left, right=right, subtract=subtract):
                 a, b = walk(left), walk(right)
                 _same_shape(a, b, "sum")

@@ -19,12 +19,15 @@ import sympy
 
 from derivgen.errors import VerificationError
 from derivgen.model.matrices import Vec
+from derivgen.model.ops.determinant import determinant
 from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
+from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse.ast import Equation, symbols_in
 from derivgen.steps.claims import Definition, axes_of_indices, parts_of
 from derivgen.verify import equation as oracle
+from derivgen.verify import linear
 from derivgen.verify.instance import Instance
 from derivgen.verify.numbers import (
     FLOAT,
@@ -102,6 +105,7 @@ class Evaluator:
         }
         self._arrays: dict[tuple[str, Seed], np.ndarray] = {}
         self._compiled: dict[tuple, Closure] = {}
+        self._solved: dict[tuple, Any] = {}
         self._depends: dict[str, frozenset[str]] = {}
 
     # --- arrays -----------------------------------------------------------------------
@@ -162,6 +166,15 @@ class Evaluator:
         if name in self.defined:
             return as_array(self.compile(self.defined[name].value)({}, seed))
         raise VerificationError(f"{name} is neither a symbol of the equation nor defined")
+
+    def solved(self, name: str, seed: Seed, how: Callable[[np.ndarray], Any]) -> Any:
+        """`how` (inverse, determinant) of the array `name`, computed once per seed."""
+        if seed is not None and seed[0] not in self.depends(name):
+            seed = None
+        key = (how.__name__, name, seed)
+        if key not in self._solved:
+            self._solved[key] = how(self.array(name, seed))
+        return self._solved[key]
 
     def shape_of(self, name: str) -> tuple[int, int]:
         return self.array(name, None).shape
@@ -270,6 +283,8 @@ class _Compiler:
             return self.symbol(expr)
         if isinstance(expr, sympy.Indexed):
             return self.entry(expr)
+        if isinstance(expr, inverse_entry | determinant):
+            return self.entry_function(expr)
         if isinstance(expr, sympy.Derivative):
             return self.derivative(expr)
         if isinstance(expr, sympy.Sum):
@@ -298,6 +313,9 @@ class _Compiler:
             return self.add([self.compile(a) for a in expr.args])
         if isinstance(expr, sympy.Mul | sympy.MatMul):
             return self.product([self.compile(a) for a in expr.args])
+        if isinstance(expr, sympy.Inverse):  # before MatPow, which sympy's Inverse is
+            inner = self.compile(expr.arg)
+            return lambda b, s: linear.inverse(as_array(inner(b, s)))
         if isinstance(expr, sympy.Pow | sympy.MatPow):
             return self.power(expr)
         return self.matrix(expr)
@@ -344,6 +362,26 @@ class _Compiler:
 
         value.position = position  # type: ignore[attr-defined]
         value.array = name  # type: ignore[attr-defined]
+        return value
+
+    def entry_function(self, expr: inverse_entry | determinant) -> Closure:
+        """An entry of A⁻¹, or det A, computed by elimination from A's entries on the instance
+        (never by the rule the engine differentiates it with)."""
+        name = expr.base.name
+        shape = self.owner.shapes.get(name)
+        if shape is None or shape.rows != shape.cols:
+            raise UnsupportedError(f"{expr} is not of a square array of this problem")
+        if isinstance(expr, determinant):
+            return lambda b, s: self.owner.solved(name, s, linear.determinant)
+        k, l = (self.index(i, shape.rows) for i in expr.indices)  # noqa: E741
+        n = self.dim(shape.rows)
+
+        def value(b: Bindings, s: Seed) -> Any:
+            r, c = k(b), l(b)
+            if not (1 <= r <= n and 1 <= c <= n):
+                raise VerificationError(f"the entry {expr} lies outside the inverse")
+            return self.owner.solved(name, s, linear.inverse)[r - 1, c - 1]
+
         return value
 
     def total(self, expr: sympy.Sum) -> Closure:
@@ -599,6 +637,9 @@ class _Compiler:
         if isinstance(expr, EntrySum):
             inner = self.compile(expr.arg)
             return lambda b, s: sum(as_array(inner(b, s)).flat)
+        if isinstance(expr, sympy.Determinant):
+            inner = self.compile(expr.arg)
+            return lambda b, s: linear.determinant(as_array(inner(b, s)))
         if isinstance(expr, sympy.Trace):
             inner = self.compile(expr.arg)
 

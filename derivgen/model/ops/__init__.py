@@ -18,8 +18,10 @@ from derivgen.errors import ShapeError
 from derivgen.model.indexing import Index
 from derivgen.model.ops import (
     add,
+    determinant,
     elementwise,
     hadamard,
+    inverse,
     matmul,
     negate,
     number,
@@ -33,7 +35,19 @@ from derivgen.parse.ast import Node, children
 
 OPERATIONS: dict[type[Node], Operation] = {
     module.OPERATION.node: module.OPERATION
-    for module in (add, elementwise, hadamard, matmul, negate, number, reduction, symbol, transpose)
+    for module in (
+        add,
+        determinant,
+        elementwise,
+        hadamard,
+        inverse,
+        matmul,
+        negate,
+        number,
+        reduction,
+        symbol,
+        transpose,
+    )
 }
 """The operation of each parse-tree node kind."""
 

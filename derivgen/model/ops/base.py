@@ -14,10 +14,10 @@ from typing import Any, ClassVar, Protocol
 
 import sympy
 
-from derivgen.errors import ShapeError
+from derivgen.errors import NotDerivableError, ShapeError
 from derivgen.model.indexing import Index
 from derivgen.model.shapes import Shape, Shapes
-from derivgen.parse.ast import Node
+from derivgen.parse.ast import Node, Symbol, Transpose
 
 Pair = tuple[Any, Any]
 """(rows, columns): sizes being inferred (union-find keys) or resolved sizes."""
@@ -87,6 +87,17 @@ class Operation:
         raise NotImplementedError
 
 
+def square(node: Node, operands: Sequence[Pair], sizes: Sizes, what: str) -> Pair:
+    """The operand of an inverse or a determinant is square; returns its shape."""
+    ((rows, cols),) = operands
+    if not sizes.same(rows, cols):
+        raise sizes.mismatch(
+            f"{what} needs a square matrix, but {sizes.text(node.operand)} is "  # type: ignore[attr-defined]
+            f"{sizes.show((rows, cols))}"
+        )
+    return (rows, cols)
+
+
 def same_shape(node: Node, operands: Sequence[Pair], sizes: Sizes) -> Pair:
     """The rule of entrywise operations (+, -, ∘): both operands of one shape."""
     left, right = node.left, node.right  # type: ignore[attr-defined]
@@ -114,3 +125,52 @@ def scalars_of_mixed(a: sympy.Basic, b: sympy.Basic) -> tuple[sympy.Basic, sympy
     if one_by_one(b) and not one_by_one(a):
         return a, sympy.Trace(b)
     return a, b
+
+
+class EntryFunction(sympy.Function):
+    """A scalar function of a named array's entries that derivgen differentiates by its own
+    rule (`_eval_derivative`), such as an entry of X⁻¹ or det X.
+
+    Its first argument is the array's IndexedBase; `indices` are the positions it is read
+    at, on the array's own axes, so that claims and the verifier place them like an
+    entry's.
+    """
+
+    @property
+    def base(self) -> sympy.IndexedBase:
+        return self.args[0]
+
+    @property
+    def indices(self) -> tuple[sympy.Expr, ...]:
+        return tuple(self.args[1:])
+
+    def stand_in(self) -> tuple[sympy.Expr, str]:
+        """An ordinary entry (or scalar) standing for this one, and the array it belongs to,
+        so that the recognizer names matrices of it as of any array (see `matrix_form`)."""
+        raise NotImplementedError
+
+    def matrix_form(self, shape: Shape) -> sympy.Basic:
+        """The matrix expression the stand-in's array is (A⁻¹, det A), for A of `shape`."""
+        raise NotImplementedError
+
+    def rule(self, by: sympy.Indexed) -> tuple[sympy.Expr, sympy.Expr] | None:
+        """The rule the derivation states for ∂self/∂by, as (partial, value), if it uses one."""
+        if isinstance(by, sympy.Indexed) and by.base == self.base:
+            return sympy.Derivative(self, by, evaluate=False), self.diff(by)
+        return None
+
+
+def named_operand(node: Node, what: str) -> tuple[str, bool]:
+    """The matrix an inverse or a determinant is taken of, and whether it is transposed.
+
+    derivgen writes their entries for a named matrix (or its transpose) only; a product
+    inside is refused with the way round it.
+    """
+    transposed = isinstance(node, Transpose)
+    inner = node.operand if transposed else node  # type: ignore[attr-defined]
+    if not isinstance(inner, Symbol):
+        raise NotDerivableError(
+            f"derivgen takes {what} of a named matrix only (such as {what}(X)); "
+            "name the expression inside as a matrix of its own"
+        )
+    return inner.name, transposed

@@ -1,0 +1,69 @@
+"""`det(A)` (and `logdet(A)`, read as `log(det(A))`): the determinant of a square matrix.
+
+The component is det A itself, an entry function with its own derivative, Jacobi's formula
+∂ det A/∂A_{i,j} = det(A) (A⁻¹)_{j,i}: expanding det A along row i (Laplace) writes it as
+Σ_j A_{i,j} C_{i,j}, where no cofactor C_{i,j} holds an entry of row i, and C = det(A) A⁻ᵀ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy
+
+from derivgen.model.indexing import Index
+from derivgen.model.ops.base import (
+    Components,
+    EntryFunction,
+    Operation,
+    Pair,
+    Sizes,
+    is_matrix,
+    named_operand,
+    square,
+)
+from derivgen.model.ops.inverse import inverse_entry
+from derivgen.model.shapes import Shape, Shapes
+from derivgen.parse.ast import Determinant
+
+
+class determinant(EntryFunction):  # noqa: N801 - a sympy function, named as sympy names them
+    """det A, for the square matrix A."""
+
+    nargs = 1
+
+    def _eval_derivative(self, by: sympy.Basic) -> sympy.Expr:
+        if isinstance(by, sympy.Indexed) and by.base == self.base:
+            i, j = by.indices
+            return determinant(self.base) * inverse_entry(self.base, j, i)
+        return sympy.S.Zero
+
+    def stand_in(self) -> tuple[sympy.Expr, str]:
+        name = f"{self.base.name}__det"
+        return sympy.Symbol(name), name
+
+    def matrix_form(self, shape: Shape) -> sympy.Basic:
+        return sympy.Determinant(sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols))
+
+
+class DeterminantOperation(Operation):
+    node = Determinant
+
+    def shape(self, node: Determinant, operands: Sequence[Pair], sizes: Sizes) -> Pair:
+        square(node, operands, sizes, "det")
+        return (1, 1)
+
+    def component(self, node: Determinant, at: Components, row: Index, col: Index) -> sympy.Expr:
+        if at.shape(node.operand).is_scalar:
+            return at.of(node.operand, 1, 1)
+        name, _ = named_operand(node.operand, "det")  # det(Aᵀ) = det(A)
+        return determinant(sympy.IndexedBase(name))
+
+    def matrix(
+        self, node: Determinant, operands: Sequence[sympy.Basic], shapes: Shapes
+    ) -> sympy.Basic:
+        (value,) = operands
+        return sympy.Determinant(value) if is_matrix(value) else value
+
+
+OPERATION = DeterminantOperation()

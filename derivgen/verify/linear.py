@@ -1,0 +1,71 @@
+"""Inverse and determinant of a small array in whatever numbers it holds, by elimination.
+
+Written here, not taken from numpy or sympy, because the entries are exact rationals,
+50-digit reals, complex doubles or dual numbers (whose ε parts carry a derivative through
+every division), and numpy's routines take none of them. Pivots are chosen by value, the
+first nonzero in the column, which is all exact arithmetic needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from derivgen.errors import VerificationError
+from derivgen.verify.numbers import divide, value_of
+
+
+def _pivot(rows: list[list[Any]], column: int, start: int) -> int:
+    for r in range(start, len(rows)):
+        if value_of(rows[r][column]) != 0:
+            return r
+    raise VerificationError("a matrix is singular on the instance, so it has no inverse")
+
+
+def _square(array: np.ndarray) -> int:
+    n, m = array.shape
+    if n != m:
+        raise VerificationError(f"an inverse or determinant of a {n}×{m} array")
+    return n
+
+
+def inverse(array: np.ndarray) -> np.ndarray:
+    """A⁻¹ by Gauss-Jordan elimination on [A | I]."""
+    n = _square(array)
+    rows = [[*array[r], *(1 if c == r else 0 for c in range(n))] for r in range(n)]
+    for column in range(n):
+        p = _pivot(rows, column, column)
+        rows[column], rows[p] = rows[p], rows[column]
+        lead = rows[column][column]
+        rows[column] = [divide(x, lead) for x in rows[column]]
+        for r in range(n):
+            if r != column:
+                factor = rows[r][column]
+                rows[r] = [x - factor * y for x, y in zip(rows[r], rows[column], strict=True)]
+    out = np.empty((n, n), dtype=object)
+    for r in range(n):
+        for c in range(n):
+            out[r, c] = rows[r][n + c]
+    return out
+
+
+def determinant(array: np.ndarray) -> Any:
+    """det A as the signed product of the pivots of Gaussian elimination."""
+    n = _square(array)
+    rows = [list(array[r]) for r in range(n)]
+    result: Any = 1
+    for column in range(n):
+        try:
+            p = _pivot(rows, column, column)
+        except VerificationError:
+            return 0 * rows[0][0]
+        if p != column:
+            rows[column], rows[p] = rows[p], rows[column]
+            result = -result
+        lead = rows[column][column]
+        result = result * lead
+        for r in range(column + 1, n):
+            factor = divide(rows[r][column], lead)
+            rows[r] = [x - factor * y for x, y in zip(rows[r], rows[column], strict=True)]
+    return result
