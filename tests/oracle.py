@@ -264,22 +264,25 @@ def evaluate_general(
 
 
 def with_inverses(arrays: Arrays) -> Arrays:
-    """The arrays with, for each square matrix X, its inverse and determinant computed here by
-    sympy on the explicit entries: what `Inverse(X)[k, l]` and `Determinant(X)` read."""
+    """The arrays with, for each square matrix X, its inverse, determinant and cofactors
+    computed here by sympy on the explicit entries: what `inverse_entry(X, k, l)`,
+    `determinant(X)` and `cofactor(X, i, j)` read."""
     extra: Arrays = {}
     for name, matrix in arrays.items():
         if matrix.rows == matrix.cols > 1:
             extra[f"{name}__inverse"] = sympy.ImmutableMatrix(matrix.inv())
             extra[f"{name}__det"] = sympy.ImmutableMatrix([[matrix.det()]])
+            extra[f"{name}__cofactor"] = sympy.ImmutableMatrix(matrix.cofactor_matrix())
     return arrays | extra
 
 
 def read_general(text: str, arrays: Arrays, sizes: Mapping[str, int]) -> sympy.Expr:
-    """Like `read`, with the elementwise functions written out (σ as 1 / (1 + e^{-u})), and an
-    inverse's entries and a determinant read from `with_inverses`' arrays."""
+    """Like `read`, with the elementwise functions written out (σ as 1 / (1 + e^{-u})), and
+    an inverse's entries, a cofactor and a determinant read from `with_inverses`' arrays."""
     names: dict[str, object] = {n: _on_entries(f) for n, f in ELEMENTWISE.items()}
-    names["Inverse"] = lambda base: sympy.IndexedBase(f"{base}__inverse")
-    names["Determinant"] = lambda base: sympy.Symbol(f"{base}__det")
+    names["inverse_entry"] = lambda base, r, c: sympy.IndexedBase(f"{base}__inverse")[r, c]
+    names["cofactor"] = lambda base, r, c: sympy.IndexedBase(f"{base}__cofactor")[r, c]
+    names["determinant"] = lambda base: sympy.Symbol(f"{base}__det")
     names |= {n: sympy.IndexedBase(n) for n, m in arrays.items() if m.shape != (1, 1)}
     names |= {n: sympy.Symbol(n) for n, m in arrays.items() if m.shape == (1, 1)}
     names |= {n: sympy.Symbol(n) for n in sizes}

@@ -33,10 +33,16 @@ MUTATED = [
     ("s = tr(A X B)", "ds/dX", {}, ()),
     ("y = sigma(W x)", "dy/dx", {}, ()),
     ("f = W x", "df/dW", {}, ("index", "vec", "backprop")),
+    ("s = det(X)", "ds/dX", {}, ()),
+    ("Y = X^-1", "dY/dX", {}, ()),
+    ("s = a^T X^-1 b", "ds/dX", {}, ()),
 ]
 
 
 TRUE_AFTER_DOUBLING = {
+    ("inverse", "product_rule"): "2 (…) = 0 is as true as (…) = 0: the line equates it with 0",
+    ("inverse", "summed"): "2 (…) = 0 is as true as (…) = 0",
+    ("inverse", "solved"): "2 (…) = 0 is as true as (…) = 0",
     ("zero", "of"): "∂(2 y_3)/∂W_{7,8} = 0 is as true as ∂y_3/∂W_{7,8} = 0",
     ("chain_summary", "of"): "the chain rule it restates holds for 2 y_i as for y_i",
 }

@@ -14,7 +14,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
-from derivgen.model.ops.determinant import determinant
+from derivgen.model.ops.base import EntryFunction
+from derivgen.model.ops.determinant import cofactor, determinant
 from derivgen.model.ops.elementwise import Applied
 from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
@@ -34,7 +35,7 @@ def _is_one_by_one(expr: sympy.Basic) -> bool:
 
 
 def _is_entry(expr: sympy.Basic) -> bool:
-    return isinstance(expr, sympy.Indexed | sympy.Symbol)
+    return isinstance(expr, sympy.Indexed | sympy.Symbol | EntryFunction)
 
 
 def _terms_in_reading_order(expr: sympy.Add) -> sympy.Add:
@@ -156,15 +157,22 @@ class NoteLatexPrinter(LatexPrinter):
         power = f"^{{{self._print(exp)}}}" if exp is not None else ""
         return rf"\left({self._print(expr.base.label)}^{{-1}}\right)_{{{indices}}}{power}"
 
+    def _print_cofactor(self, expr: cofactor, exp: object = None) -> str:
+        indices = ",".join(self._print(i) for i in expr.indices)
+        power = f"^{{{self._print(exp)}}}" if exp is not None else ""
+        name = self._print(expr.base.label)
+        return rf"\operatorname{{cof}}({name})_{{{indices}}}{power}"
+
     def _print_determinant(self, expr: determinant, exp: object = None) -> str:
         power = f"^{{{self._print(exp)}}}" if exp is not None else ""
-        return rf"\det{power}{self._print(expr.base.label)}"
+        return rf"\det{power}({self._print(expr.base.label)})"
 
     def _print_Determinant(self, expr: sympy.Determinant) -> str:
-        inner = self._print(expr.arg)
-        return rf"\det {inner}" if isinstance(expr.arg, sympy.MatrixSymbol) else rf"\det({inner})"
+        return rf"\det({self._print(expr.arg)})"
 
     def _print_Inverse(self, expr: sympy.Inverse) -> str:
+        if isinstance(expr.arg, sympy.Transpose):  # (Xᵀ)⁻¹ is written X^{-T} too
+            return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "^{-T}"
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "^{-1}"
 
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
@@ -267,18 +275,23 @@ class TextPrinter(StrPrinter):
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"]) + "ᵀ"
 
     def _print_Inverse(self, expr: sympy.Inverse) -> str:
+        if isinstance(expr.arg, sympy.Transpose):  # (Xᵀ)⁻¹ is written X⁻ᵀ too
+            return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "⁻ᵀ"
         return self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True) + "⁻¹"
 
     def _print_Determinant(self, expr: sympy.Determinant) -> str:
-        inner = self._print(expr.arg)
-        return f"det {inner}" if isinstance(expr.arg, sympy.MatrixSymbol) else f"det({inner})"
+        return f"det({self._print(expr.arg)})"
 
     def _print_inverse_entry(self, expr: inverse_entry) -> str:
         indices = ",".join(subscript(self._print(i)) for i in expr.indices)
         return f"({self._print(expr.base.label)}⁻¹){indices}"
 
     def _print_determinant(self, expr: determinant) -> str:
-        return f"det {self._print(expr.base.label)}"
+        return f"det({self._print(expr.base.label)})"
+
+    def _print_cofactor(self, expr: cofactor) -> str:
+        indices = ",".join(subscript(self._print(i)) for i in expr.indices)
+        return f"cof({self._print(expr.base.label)}){indices}"
 
     def _print_KroneckerProduct(self, expr: sympy.KroneckerProduct) -> str:
         return " ⊗ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
@@ -343,13 +356,6 @@ class JsonPrinter(StrPrinter):
 
     def _print_Applied(self, expr: Applied) -> str:
         return f"{expr.function}({self._print(expr.arg)})"
-
-    def _print_inverse_entry(self, expr: inverse_entry) -> str:
-        indices = ", ".join(self._print(i) for i in expr.indices)
-        return f"Inverse({self._print(expr.base.label)})[{indices}]"
-
-    def _print_determinant(self, expr: determinant) -> str:
-        return f"Determinant({self._print(expr.base.label)})"
 
     def _print_EntrySum(self, expr: EntrySum) -> str:
         rows, cols = (self._print(d) for d in expr.arg.shape)

@@ -26,7 +26,9 @@ from derivgen.steps.kinds import (
     IndexDerivativeStep,
     IndexViewStep,
     IntermediatesStep,
+    InverseStep,
     IsolateStep,
+    LaplaceStep,
     ShapesStep,
     Slice,
     Step,
@@ -263,6 +265,74 @@ class TextRenderer:
                 self._formula(*(f"{_t(lhs)} = {_t(rhs)}" for _, lhs, rhs in step.rules)),
                 "So",
                 result,
+            ]
+        )
+
+    def _print_InverseStep(self, step: InverseStep) -> str:
+        x = _t(step.by.base.label)
+        row, factor = _t(step.row), _t(step.multiplier)
+        return "\n\n".join(
+            [
+                self._prose(
+                    "The inverse has no entries to write out as a sum; what defines it is "
+                    f"{x} {x}⁻¹ = I. Entry by entry, for every row {row}:"
+                ),
+                self._formula(f"{_t(step.identity[0])} = {_t(step.identity[1])}"),
+                self._prose(
+                    f"Differentiate both sides by {_t(step.by)} with the product rule; the "
+                    "right-hand side is a constant:"
+                ),
+                self._formula(f"{_t(step.product_rule)} = 0"),
+                self._prose("In the sum with the deltas, they keep one term:"),
+                self._formula(f"{_t(step.summed)} = 0"),
+                self._prose(
+                    f"To free the unknown partials from the sum, multiply by {factor} and sum "
+                    f"over {row}: multiplying by the inverse undoes {x},"
+                ),
+                self._formula(f"{_t(step.undo[0])} = {_t(step.undo[1])}"),
+                self._prose("so that"),
+                self._formula(f"{_t(step.solved)} = 0"),
+                self._prose("that is,"),
+                self._formula(
+                    f"{_partial(step.of, step.by)} = {_t(step.inverse_partial)} = {_t(step.result)}"
+                ),
+                self._prose(
+                    f"In words: moving the entry {_t(step.by)} alone moves the inverse by "
+                    f"−{x}⁻¹ d{x} {x}⁻¹, where d{x} holds that one change; this is "
+                    f"d({x}⁻¹) = −{x}⁻¹ d{x} {x}⁻¹, entry by entry."
+                ),
+            ]
+        )
+
+    def _print_LaplaceStep(self, step: LaplaceStep) -> str:
+        row, col = (_t(i) for i in step.by.indices)
+        index, array = _t(step.index), _t(step.by.base.label)
+        return "\n\n".join(
+            [
+                self._prose(
+                    f"Expand the determinant along row {row}, the row of {_t(step.by)} "
+                    "(Laplace's expansion):"
+                ),
+                self._formula(f"{_t(step.of)} = {_t(step.determinant)} = {_t(step.expansion)}"),
+                self._prose(
+                    f"where the cofactor {_t(step.cofactor)} is (−1)^({row} + {index}) times "
+                    f"the determinant of {array} with row {row} and column {index} deleted. "
+                    f"No cofactor of row {row} holds an entry of that row, so none depends "
+                    f"on {_t(step.by)}:"
+                ),
+                self._formula(f"{_partial(step.cofactor, step.by)} = 0"),
+                self._prose(
+                    f"and of the terms {_t(step.expansion.function)} only the one with "
+                    f"{index} = {col} involves {_t(step.by)}:"
+                ),
+                self._formula(
+                    f"{_partial(step.of, step.by)} = {_t(step.picked)} = {_t(step.result)}"
+                ),
+                self._prose(
+                    "Assembled, these cofactors make the matrix of cofactors, which Jacobi's "
+                    f"formula names det({array}) {array}⁻ᵀ: the inverse is the transposed "
+                    "matrix of cofactors divided by the determinant."
+                ),
             ]
         )
 

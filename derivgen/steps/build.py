@@ -30,7 +30,9 @@ from derivgen.steps.assemble import (
 from derivgen.steps.chain import chain_steps, find_chain
 from derivgen.steps.claims import Claim, Definition, claims_of, every_shape
 from derivgen.steps.derivation import Answer, Assembled, Backprop, GeneralEntry, Statement
+from derivgen.steps.determinant import determinant_steps, is_determinant_problem
 from derivgen.steps.general import general_steps
+from derivgen.steps.inverse import inverse_steps, is_inverse_problem
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -93,7 +95,11 @@ def build(
     """
     product = note_product(equation, shapes, target)
     chain = find_chain(equation, shapes, target) if product is None else None
-    if product is not None:
+    if is_determinant_problem(equation, target):
+        middle, entry, general = determinant_steps(shapes, target)
+    elif is_inverse_problem(equation, target, shapes):
+        middle, entry, general = inverse_steps(shapes, target)
+    elif product is not None:
         middle, entry, general = note_steps(product, shapes, target)
     elif chain is not None:
         middle, entry, general = chain_steps(chain, shapes, target, layout)

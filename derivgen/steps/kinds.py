@@ -682,3 +682,86 @@ class BackpropViewStep(Step):
             same_array(self.by, self.by_entry),
             same_array(self.output, self.of),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaplaceStep(Step):
+    """det X  ->  Σ_l X_{i,l} C_{i,l} along the target's row; no cofactor of the row holds
+    an entry of it, so ∂det X/∂X_{i,j} = Σ_l δ_{l,j} C_{i,l} = C_{i,j}."""
+
+    kind: ClassVar[str] = "laplace"
+    of: sympy.Expr
+    """The output, s."""
+    determinant: sympy.Expr
+    """det X, as the component writes it."""
+    by: sympy.Indexed
+    """X_{i,j}: the entry differentiated by; its row is the row expanded along."""
+    index: sympy.Symbol
+    """l, the index of the expansion's sum."""
+    size: Dim
+    expansion: sympy.Expr
+    """Σ_l X_{i,l} C_{i,l}."""
+    cofactor: sympy.Expr
+    """C_{i,l}, the general cofactor of the row."""
+    picked: sympy.Expr
+    """Σ_l δ_{l,j} C_{i,l}: each term's partial, the row's entries differentiated."""
+    result: sympy.Expr
+    """C_{i,j}."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        lhs = partial(self.of, self.by)
+        row = self.by.indices[0]
+        # the cofactor named in the prose is the one each term of the expansion holds
+        named = sympy.Sum(self.by.base[row, self.index] * self.cofactor, (self.index, 1, self.size))
+        return (
+            *displayed_chain(self.of, self.determinant, self.expansion),
+            Claim(lhs=self.of, rhs=named),
+            Claim(lhs=partial(self.cofactor, self.by), rhs=sympy.Integer(0)),
+            *displayed_chain(lhs, self.picked, self.result),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class InverseStep(Step):
+    """Y = X⁻¹  ->  differentiate X X⁻¹ = I entry by entry, solve: −(X⁻¹)_{i,k} (X⁻¹)_{l,j}."""
+
+    kind: ClassVar[str] = "inverse"
+    of: sympy.Expr
+    """Y_{i,j}, the output's entry."""
+    by: sympy.Indexed
+    """X_{k,l}."""
+    row: sympy.Symbol
+    """a, the row of X X⁻¹ = I written out."""
+    identity: tuple[sympy.Expr, sympy.Expr]
+    """Σ_m X_{a,m} (X⁻¹)_{m,j} = δ_{a,j}: row a of X X⁻¹ = I, at column j."""
+    product_rule: sympy.Expr
+    """Σ_m δ_{a,k} δ_{m,l} (X⁻¹)_{m,j} + Σ_m X_{a,m} ∂(X⁻¹)_{m,j}/∂X_{k,l}."""
+    summed: sympy.Expr
+    """δ_{a,k} (X⁻¹)_{l,j} + Σ_m X_{a,m} ∂(X⁻¹)_{m,j}/∂X_{k,l}, the deltas summed out."""
+    multiplier: sympy.Expr
+    """(X⁻¹)_{i,a}: what the equation is multiplied by, then summed over a."""
+    undo: tuple[sympy.Expr, sympy.Expr]
+    """Σ_a (X⁻¹)_{i,a} X_{a,m} = δ_{i,m}: multiplying by X⁻¹ on the left undoes X."""
+    solved: sympy.Expr
+    """(X⁻¹)_{i,k} (X⁻¹)_{l,j} + ∂(X⁻¹)_{i,j}/∂X_{k,l}, which is 0."""
+    inverse_partial: sympy.Expr
+    """∂(X⁻¹)_{i,j}/∂X_{k,l}."""
+    result: sympy.Expr
+    """−(X⁻¹)_{i,k} (X⁻¹)_{l,j}."""
+
+    def claims(self) -> tuple[Claim, ...]:
+        zero = sympy.Integer(0)
+        left = partial(self.identity[0], self.by)
+        # the prose multiplies by `multiplier` and sums over `row`: that is the undo line
+        (inner, _, size) = self.identity[0].limits[0]
+        multiplied = sympy.Sum(self.multiplier * self.by.base[self.row, inner], (self.row, 1, size))
+        return (
+            Claim(lhs=self.identity[0], rhs=self.identity[1]),
+            Claim(lhs=self.undo[0], rhs=multiplied),
+            *displayed_chain(left, self.product_rule, zero),
+            Claim(lhs=self.summed, rhs=zero),
+            Claim(lhs=self.undo[0], rhs=self.undo[1]),
+            Claim(lhs=self.solved, rhs=zero),
+            Claim(lhs=self.inverse_partial, rhs=self.result),
+            Claim(lhs=partial(self.of, self.by), rhs=self.result),
+        )

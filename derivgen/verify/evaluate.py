@@ -19,7 +19,7 @@ import sympy
 
 from derivgen.errors import VerificationError
 from derivgen.model.matrices import Vec
-from derivgen.model.ops.determinant import determinant
+from derivgen.model.ops.determinant import cofactor, determinant
 from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
 from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
@@ -283,7 +283,7 @@ class _Compiler:
             return self.symbol(expr)
         if isinstance(expr, sympy.Indexed):
             return self.entry(expr)
-        if isinstance(expr, inverse_entry | determinant):
+        if isinstance(expr, inverse_entry | determinant | cofactor):
             return self.entry_function(expr)
         if isinstance(expr, sympy.Derivative):
             return self.derivative(expr)
@@ -364,9 +364,10 @@ class _Compiler:
         value.array = name  # type: ignore[attr-defined]
         return value
 
-    def entry_function(self, expr: inverse_entry | determinant) -> Closure:
-        """An entry of A⁻¹, or det A, computed by elimination from A's entries on the instance
-        (never by the rule the engine differentiates it with)."""
+    def entry_function(self, expr: inverse_entry | determinant | cofactor) -> Closure:
+        """An entry of A⁻¹, det A, or a cofactor of A, computed from A's entries on the
+        instance: by elimination, cofactors by their minors (never by the rule the engine
+        differentiates with)."""
         name = expr.base.name
         shape = self.owner.shapes.get(name)
         if shape is None or shape.rows != shape.cols:
@@ -375,12 +376,13 @@ class _Compiler:
             return lambda b, s: self.owner.solved(name, s, linear.determinant)
         k, l = (self.index(i, shape.rows) for i in expr.indices)  # noqa: E741
         n = self.dim(shape.rows)
+        how = linear.cofactors if isinstance(expr, cofactor) else linear.inverse
 
         def value(b: Bindings, s: Seed) -> Any:
             r, c = k(b), l(b)
             if not (1 <= r <= n and 1 <= c <= n):
-                raise VerificationError(f"the entry {expr} lies outside the inverse")
-            return self.owner.solved(name, s, linear.inverse)[r - 1, c - 1]
+                raise VerificationError(f"the entry {expr} lies outside the array")
+            return self.owner.solved(name, s, how)[r - 1, c - 1]
 
         return value
 

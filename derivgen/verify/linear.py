@@ -69,3 +69,15 @@ def determinant(array: np.ndarray) -> Any:
             factor = divide(rows[r][column], lead)
             rows[r] = [x - factor * y for x, y in zip(rows[r], rows[column], strict=True)]
     return result
+
+
+def cofactors(array: np.ndarray) -> np.ndarray:
+    """C[i, l] = (−1)^{i+l} det(A without row i and column l), each minor computed anew."""
+    n = _square(array)
+    out = np.empty((n, n), dtype=object)
+    for r in range(n):
+        for c in range(n):
+            minor = np.delete(np.delete(array, r, axis=0), c, axis=1)
+            value = determinant(minor) if n > 1 else 1
+            out[r, c] = value if (r + c) % 2 == 0 else -value
+    return out

@@ -46,6 +46,25 @@ class determinant(EntryFunction):  # noqa: N801 - a sympy function, named as sym
         return sympy.Determinant(sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols))
 
 
+class cofactor(EntryFunction):  # noqa: N801 - a sympy function, named as sympy names them
+    """C_{i,l} of A: (−1)^{i+l} times the determinant of A without row i and column l.
+
+    Laplace's expansion along row i, det A = Σ_l A_{i,l} C_{i,l}, is how the note-style
+    derivation of det A by A reads off its partials; the matrix of cofactors is det(A) A⁻ᵀ.
+    """
+
+    nargs = 3
+
+    def stand_in(self) -> tuple[sympy.Expr, str]:
+        name = f"{self.base.name}__cofactor"
+        return sympy.IndexedBase(name)[self.indices], name
+
+    def matrix_form(self, shape: Shape) -> sympy.Basic:
+        matrix = sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols)
+        # unevaluated: sympy would write (A⁻¹)ᵀ as (Aᵀ)⁻¹
+        return sympy.Determinant(matrix) * sympy.Transpose(sympy.Inverse(matrix))
+
+
 class DeterminantOperation(Operation):
     node = Determinant
 
