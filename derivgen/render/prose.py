@@ -20,8 +20,9 @@ RULES = {
         "matrix of cofactors is the determinant times the transposed inverse)"
     ),
     "inverse_entry": (
-        "the derivative of an entry of an inverse (differentiate the entries of A A⁻¹ = I "
-        "with the product rule, and solve for the derivative of A⁻¹)"
+        "the derivative of an entry of an inverse (differentiate the entries of the "
+        "identity, a matrix times its inverse, with the product rule, and solve for the "
+        "derivative of the inverse)"
     ),
 }
 """What each rule beyond the ordinary ones is, by the name of its entry function."""

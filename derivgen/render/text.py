@@ -342,6 +342,8 @@ class TextRenderer:
                 self._prose(
                     "Inside a sum, a Kronecker delta keeps only the term whose index "
                     "matches, so the sums collapse:"
+                    if step.summed_deltas
+                    else "Each factor comes out of the sums whose index it does not use:"
                 ),
                 self._formula(f"{_partial(step.of, step.by)} = {_t(step.result)}"),
             ]

@@ -74,7 +74,8 @@ def differentiate_component(
         ),
     ]
     if result != raw:
-        steps.append(DeltaStep(of=of_entry, by=by_entry, result=result))
+        deltas = raw.has(sympy.KroneckerDelta)
+        steps.append(DeltaStep(of=of_entry, by=by_entry, result=result, summed_deltas=deltas))
     return steps, result
 
 

@@ -469,6 +469,9 @@ class DeltaStep(Step):
     of: sympy.Expr
     by: sympy.Expr
     result: sympy.Expr
+    summed_deltas: bool = True
+    """False when there were no deltas, and the sums were only rearranged (factors taken out
+    of sums whose index they do not use)."""
 
     def claims(self) -> tuple[Claim, ...]:
         return (Claim(lhs=partial(self.of, self.by), rhs=self.result),)
