@@ -72,6 +72,12 @@ GENERAL_EXAMPLES = [
     Example("views", "f = W x", "df/dW", "W=C,D x=D,1", options={"views": "index,vec,backprop"}),
     Example("layer", "y = V sigma(W x)", "dy/dx", "V=C,D W=D,N x=N,1"),
     Example("trace", "s = tr(A X B X^T C)", "ds/dX", "A=D,N X=N,M B=M,M C=N,D"),
+    Example("det", "s = det(X)", "ds/dX", "X=C,C"),
+    Example("logdet", "s = logdet(X)", "ds/dX", "X=C,C"),
+    Example("inverse", "Y = X^-1", "dY/dX", "X=C,C"),
+    Example("inverse", "Y = X^-1", "dY[1,2]/dX[3,1]", "X=C,C"),
+    Example("inverse", "s = a^T X^-1 b", "ds/dX", "a=C,1 X=C,C b=C,1"),
+    Example("gaussian", "L = (x - m)^T S^-1 (x - m) + logdet(S)", "dL/dS", "x=C,1 m=C,1 S=C,C"),
 ]
 SIZES = [4, 64, 1024, 10**6]
 
@@ -113,6 +119,8 @@ def time_sympy(example: Example, repeat: int) -> tuple[float | None, str | None]
         return None, f"SymPy {sympy.__version__} raises {type(error).__name__}: {error}"
     if result.has(sympy.Derivative):
         return None, f"SymPy {sympy.__version__} returns the derivative unevaluated"
+    if result == 0:  # none of these examples has a zero derivative
+        return None, f"SymPy {sympy.__version__} returns 0, which is wrong"
     return median_seconds(call, repeat), None
 
 

@@ -12,7 +12,17 @@ import re
 from collections.abc import Callable
 
 import sympy
-from sympy import HadamardProduct, Lambda, MatrixSymbol, Trace, exp, tanh
+from sympy import (
+    Determinant,
+    HadamardProduct,
+    Inverse,
+    Lambda,
+    MatrixSymbol,
+    Trace,
+    exp,
+    log,
+    tanh,
+)
 
 _u = sympy.Symbol("u")
 SIGMA = Lambda(_u, 1 / (1 + exp(-_u)))
@@ -38,6 +48,14 @@ RIGHT_HAND_SIDES: dict[str, Callable[[Matrices], sympy.Basic]] = {
     "y = x .* z": lambda m: HadamardProduct(m["x"], m["z"]),
     "y = V sigma(W x)": lambda m: m["V"] * (m["W"] * m["x"]).applyfunc(SIGMA),
     "s = tr(A X B X^T C)": lambda m: Trace(m["A"] * m["X"] * m["B"] * m["X"].T * m["C"]),
+    "s = det(X)": lambda m: Determinant(m["X"]),
+    "s = logdet(X)": lambda m: log(Determinant(m["X"])),
+    "Y = X^-1": lambda m: Inverse(m["X"]),
+    "s = a^T X^-1 b": lambda m: m["a"].T * Inverse(m["X"]) * m["b"],
+    "L = (x - m)^T S^-1 (x - m) + logdet(S)": lambda m: (
+        (m["x"] - m["m"]).T * Inverse(m["S"]) * (m["x"] - m["m"])
+    )[0, 0]
+    + log(Determinant(m["S"])),
 }
 
 
