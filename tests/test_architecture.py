@@ -14,7 +14,20 @@ from derivgen.render.text import TextRenderer
 from derivgen.steps import kinds
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
-STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
+STAGES = [
+    "errors",
+    "parse",
+    "model",
+    "steps",
+    "verify",
+    "answers",
+    "render",
+    "documents",
+    "api",
+    "checker",
+    "grading",
+    "cli",
+]
 
 
 def _stage(module: str) -> int:

@@ -17,13 +17,13 @@ the fields it displays. Here each claim is checked for every value of its free i
 
 Why a wrong claim cannot pass: a false equality between rational functions of the entries
 vanishes at a random point drawn from 10⁹ integers per entry with probability at most
-(degree / 10⁹) (Schwartz and Zippel), and the second check, at another point, is independent of the first; a claim about
-whole arrays fails on any difference of shape before its entries are compared, and every
-array, size and index is evaluated on the instance (distinct sizes, at least 3, so a swapped
-index or a wrong size changes the value or the shape); a claim that names an array, index or
-construct the verifier has no rule for fails instead of being skipped; ranges said for all
-i = 1…C must be the whole axis i indexes. A step kind without a claims declaration cannot
-be verified at all.
+(degree / 10⁹) (Schwartz and Zippel), and the second check, at another point, is independent
+of the first; a claim about whole arrays fails on any difference of shape before its entries
+are compared, and every array, size and index is evaluated on the instance (distinct sizes,
+at least 3, so a swapped index or a wrong size changes the value or the shape); a claim that
+names an array, index or construct the verifier has no rule for fails instead of being
+skipped; ranges said for all i = 1…C must be the whole axis i indexes. A step kind without a
+claims declaration cannot be verified at all.
 
 Speed comes from evaluating, never from trusting: each side is compiled once into closures;
 a sum over several indices is nested with each factor under only the signs it uses; sums,
