@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import pytest
 import sympy
 
-from derivgen import DerivgenError, check
+from derivgen import DerivgenError, check, derive
 from derivgen.cli import main
+from derivgen.documents.answer_key import key_answer
 from tests import oracle
 
 SIZES = {"C": 3, "D": 4, "N": 5}
@@ -457,3 +458,21 @@ def test_user_text_reaching_latex_is_escaped() -> None:
 
 def test_the_cases_cover_every_verdict() -> None:
     assert {oracle_reason(c) for c in MATRIX_CASES} == {"right", "layout", "shape", "value"}
+
+
+@pytest.mark.parametrize(
+    ("equation", "target"),
+    [
+        ("y = W x", "dy[4]/dx[2]"),
+        ("y = W x", "dy/dx"),
+        ("y = x A", "dy[i]/dx[j]"),
+        ("f = W x", "df/dW"),
+        ("L = (W x - t)^T (W x - t)", "dL/dW"),
+        ("z = x W + b", "dz/dW"),
+    ],
+)
+def test_the_key_json_answer_is_one_check_accepts(equation, target) -> None:
+    """What NAME-key.json stores is read back by check and judged right by the equation."""
+    form, answer = key_answer(target, derive(equation, target).as_dict())
+    result = check(equation, target, **{form: answer})
+    assert result.correct, result.to_text()
