@@ -7,6 +7,7 @@
 """
 
 from derivgen.api import Derivation, derive
+from derivgen.checker import Check, check
 from derivgen.errors import DerivgenError
 
-__all__ = ["Derivation", "DerivgenError", "derive"]
+__all__ = ["Check", "Derivation", "DerivgenError", "check", "derive"]

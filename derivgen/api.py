@@ -74,7 +74,7 @@ class Derivation:
         return renderer().summary(self.checked)
 
 
-def _declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:
+def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:
     """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"])."""
     if shapes is None:
         return {}
@@ -131,7 +131,7 @@ def derive(
         raise DerivgenError(f"unknown layout {layout!r}: use {' or '.join(LAYOUTS)}")
     parsed = parse_equation(equation)
     wanted = parse_target(target)
-    shaped = infer_shapes(parsed, _declarations(shapes))
+    shaped = infer_shapes(parsed, declarations(shapes))
     resolved = resolve_target(wanted, parsed, shaped)
     wanted_views = _views(views)
     check_views(wanted_views, shaped, resolved)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from derivgen.api import LAYOUTS, VIEWS, derive
+from derivgen.checker import check
 from derivgen.documents import build_worksheets, write_atomically
 from derivgen.errors import DerivgenError
 
@@ -57,7 +58,49 @@ def _arguments() -> argparse.ArgumentParser:
         help="write here instead of standard output (for pdf: instead of output/<name>.pdf)",
     )
     _add_worksheet_command(commands)
+    _add_check_command(commands)
     return parser
+
+
+def _add_check_command(commands: argparse._SubParsersAction) -> None:
+    checking = commands.add_parser(
+        "check", help="judge an answer: right, or which entry fails and why (exit 1 if wrong)"
+    )
+    checking.add_argument("equation", help='the equation, such as "y = W x"')
+    checking.add_argument("target", help='the derivative, such as "dy/dx" or "dy[i]/dx[j]"')
+    checking.add_argument("answer", nargs="?", help='the answer, such as "W" or "2 (W x - t) x^T"')
+    checking.add_argument(
+        "--general", metavar="FORMULA", help='an index formula instead, such as "delta(i, j) x[k]"'
+    )
+    checking.add_argument("--shape", action="append", default=[], metavar="NAME=DIMS")
+    checking.add_argument("--layout", choices=LAYOUTS, help="the layout the answer is meant in")
+    checking.add_argument("--format", choices=("text", "latex", "json", "pdf"), default="text")
+    checking.add_argument("-o", "--output", type=Path, help="write here instead")
+
+
+def _check(options: argparse.Namespace) -> int:
+    """Print the verdict; the status is 0 when the answer is right and 1 when it is wrong."""
+    result = check(
+        options.equation,
+        options.target,
+        options.answer,
+        options.shape,
+        layout=options.layout,
+        general=options.general,
+    )
+    if options.format == "pdf":
+        name = _default_pdf_name(options.equation, options.target).with_suffix("")
+        print(result.to_pdf(options.output or name.with_name(name.name + "-check.pdf")))
+    else:
+        _emit(
+            options.output,
+            {
+                "text": result.to_text,
+                "latex": result.to_latex,
+                "json": lambda: json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n",
+            }[options.format](),
+        )
+    return 0 if result.correct else 1
 
 
 def _add_worksheet_command(commands: argparse._SubParsersAction) -> None:
@@ -94,10 +137,12 @@ def _default_pdf_name(equation: str, target: str) -> Path:
     return OUTPUT_DIR / f"{slug}.pdf"
 
 
-def _run(options: argparse.Namespace) -> None:
+def _run(options: argparse.Namespace) -> int:
     if options.command == "worksheet":
         _worksheet(options)
-        return
+        return 0
+    if options.command == "check":
+        return _check(options)
     derivation = derive(
         options.equation,
         options.target,
@@ -108,23 +153,32 @@ def _run(options: argparse.Namespace) -> None:
     if options.format == "pdf":
         destination = options.output or _default_pdf_name(options.equation, options.target)
         print(derivation.to_pdf(destination))
-        return
-    rendered = {
-        "text": derivation.to_text,
-        "latex": derivation.to_latex,
-        "json": lambda: json.dumps(derivation.as_dict(), indent=2, ensure_ascii=False) + "\n",
-    }[options.format]()
-    if options.output is None:
+        return 0
+    _emit(
+        options.output,
+        {
+            "text": derivation.to_text,
+            "latex": derivation.to_latex,
+            "json": lambda: json.dumps(derivation.as_dict(), indent=2, ensure_ascii=False) + "\n",
+        }[options.format](),
+    )
+    return 0
+
+
+def _emit(output: Path | None, rendered: str) -> None:
+    """Standard output, or the file `output` (replaced atomically, its path printed)."""
+    if output is None:
         sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
     else:
-        write_atomically(options.output, rendered)
-        print(options.output)
+        write_atomically(output, rendered)
+        print(output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (2 for any error, with one `error:` line)."""
+    """Run the CLI; returns the exit status (2 for any error, with one `error:` line; 1 when
+    `check` finds the answer wrong)."""
     try:
-        _run(_arguments().parse_args(argv))
+        return _run(_arguments().parse_args(argv))
     except DerivgenError as error:
         for line in error.lines():
             print(line, file=sys.stderr)
@@ -132,7 +186,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"error: {error.strerror or error}: {error.filename}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

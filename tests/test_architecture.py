@@ -18,7 +18,20 @@ from derivgen.steps import kinds
 from derivgen.verify import equation as oracle_equation
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
-STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
+STAGES = [
+    "errors",
+    "parse",
+    "model",
+    "steps",
+    "verify",
+    "answers",
+    "render",
+    "documents",
+    "api",
+    "checker",
+    "grading",
+    "cli",
+]
 
 
 def _stage(module: str) -> int:

@@ -67,7 +67,7 @@ target = "df/dW"
 points = 1
 """
 VARIANTS = 3
-OUTPUTS = ("set-worksheet.pdf", "set-worksheet.tex", "set-key.pdf", "set-key.tex")
+OUTPUTS = ("set-worksheet.pdf", "set-worksheet.tex", "set-key.pdf", "set-key.tex", "set-key.json")
 
 
 def pages_by_variant(pdf: Path) -> dict[str, str]:

@@ -28,6 +28,7 @@ import jinja2
 from pylatex.utils import NoEscape
 from tqdm import tqdm
 
+from derivgen.documents.answer_key import answer_key, key_answer
 from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.files import move_atomically, write_atomically
 from derivgen.documents.latex_build import JOB_NAME, compile_pdf
@@ -62,6 +63,7 @@ class Derived(Protocol):
     def question_latex(self) -> str: ...
     def answer_latex(self) -> str: ...
     def to_latex(self) -> str: ...
+    def as_dict(self) -> dict[str, Any]: ...
 
 
 class Deriver(Protocol):
@@ -85,6 +87,10 @@ class Solution:
     question: str
     answer: str
     derivation: str
+    form: str = "answer"
+    """How `derivgen check` takes `checkable`: as its ANSWER, or as `--general`."""
+    checkable: str = ""
+    """The answer in the syntax `derivgen check` reads, for NAME-key.json."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,10 @@ def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
         derived = derive(equation, target, dict(shapes), layout=layout, views=views)
     except DerivgenError as error:
         return Failure(_blamed(derive, key, error), error.message)
-    return Solution(derived.question_latex(), derived.answer_latex(), derived.to_latex())
+    form, checkable = key_answer(target, derived.as_dict())
+    return Solution(
+        derived.question_latex(), derived.answer_latex(), derived.to_latex(), form, checkable
+    )
 
 
 def _blamed(derive: Deriver, key: ProblemKey, error: DerivgenError) -> str:
@@ -174,7 +183,10 @@ def build_worksheets(
                 write_atomically(stem.with_suffix(".tex"), sources[name])
                 move_atomically(pdfs[name], stem.with_suffix(".pdf"))
                 written += [stem.with_suffix(".pdf"), stem.with_suffix(".tex")]
-    return tuple(written)
+    answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
+    key_json = output / f"{spec.name}-key.json"
+    write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
+    return (*written, key_json)
 
 
 def distinct_problems(variants: Sequence[Variant]) -> list[ProblemKey]:

@@ -56,7 +56,7 @@ class Checked:
     verification: Verification
 
 
-def _random_inputs(
+def random_inputs(
     shapes: Mapping[str, Shape], names: list[str], instance: Instance, field: Field, seed: int
 ) -> dict[str, np.ndarray]:
     """Random entries for every symbol, drawn in name order (the same whatever the hash seed)."""
@@ -232,7 +232,7 @@ def _evaluator(
         definitions=derived.definitions,
         instance=instance,
         field=field,
-        inputs=_random_inputs(shapes, names, instance, field, seed),
+        inputs=random_inputs(shapes, names, instance, field, seed),
     )
 
 
