@@ -119,7 +119,7 @@ def time_sympy(example: Example, repeat: int) -> tuple[float | None, str | None]
         return None, f"SymPy {sympy.__version__} raises {type(error).__name__}: {error}"
     if result.has(sympy.Derivative):
         return None, f"SymPy {sympy.__version__} returns the derivative unevaluated"
-    if result == 0:  # none of these examples has a zero derivative
+    if result == 0 or isinstance(result, sympy.ZeroMatrix):  # no example's derivative is 0
         return None, f"SymPy {sympy.__version__} returns 0, which is wrong"
     return median_seconds(call, repeat), None
 

@@ -25,7 +25,7 @@ from derivgen.answers.report import Report
 from derivgen.api import LAYOUTS, ShapeSpec, declarations, derive
 from derivgen.documents import build_derivation_pdf, derivation_document
 from derivgen.errors import DerivgenError
-from derivgen.model.shapes import infer_shapes
+from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_target
 from derivgen.render.check import report_dict, report_latex, report_summary, report_text

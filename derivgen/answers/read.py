@@ -20,8 +20,9 @@ from sympy.matrices.exceptions import ShapeError as SympyShapeError
 from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transformations
 
 from derivgen.errors import DerivgenError, ParseError, ShapeError
-from derivgen.model.functions import ELEMENTWISE
-from derivgen.model.shapes import Dim, Shape, infer_shapes
+from derivgen.model.inference import infer_shapes
+from derivgen.model.ops.elementwise import ELEMENTWISE
+from derivgen.model.shapes import Dim, Shape
 from derivgen.parse import parse_equation
 from derivgen.parse.ast import Node, ShapeDeclaration, symbols_in
 from derivgen.parse.tokens import Token, Tokenizer
