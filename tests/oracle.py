@@ -387,6 +387,8 @@ def check_derivative(
 
     checked = 0
     dims = dict(sizes)
+    for name, value in result.get("intermediates", {}).items():  # M = A X B, of an inverse
+        arrays.setdefault(name, explicit_matrix(value, arrays, dims))
     arrays = with_inverses(arrays)
     general = read_general(result["general"], arrays, dims)
     assert len(result["of_index"]) == len(axis_lengths(output)), result["of_index"]

@@ -342,6 +342,13 @@ class TextPrinter(StrPrinter):
 class JsonPrinter(StrPrinter):
     """Strings that `sympy.parse_expr` reads back: W[3, 7], Identity(C), OneMatrix(C, 1)."""
 
+    def _print_EntryFunction(self, expr: EntryFunction) -> str:
+        """`inverse_entry(M, k, l)`: an intermediate's definition is in `intermediates`."""
+        args = ", ".join(self._print(a) for a in (expr.base.label, *expr.indices))
+        return f"{type(expr).__name__}({args})"
+
+    _print_inverse_entry = _print_determinant = _print_cofactor = _print_EntryFunction
+
     def _print_Identity(self, expr: sympy.Identity) -> str:
         return f"Identity({self._print(expr.rows)})"
 

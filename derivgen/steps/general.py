@@ -64,7 +64,13 @@ def differentiate_component(
         supply=index_supply(target, shapes),
     )
     steps: list[Step] = [
-        ComponentStep(lhs=of_entry, rhs=expression, parts=(), whole=shapes[target.of].is_scalar),
+        ComponentStep(
+            lhs=of_entry,
+            rhs=expression,
+            parts=(),
+            whole=shapes[target.of].is_scalar,
+            named=_intermediates(expression),
+        ),
         IndexDerivativeStep(
             of=of_entry,
             by=by_entry,
@@ -77,6 +83,12 @@ def differentiate_component(
         deltas = raw.has(sympy.KroneckerDelta)
         steps.append(DeltaStep(of=of_entry, by=by_entry, result=result, summed_deltas=deltas))
     return steps, result
+
+
+def _intermediates(expression: sympy.Expr) -> tuple[tuple[sympy.MatrixSymbol, sympy.Basic], ...]:
+    """Each intermediate an inverse or a determinant in the component is taken of."""
+    found = {f.intermediate() for f in expression.atoms(EntryFunction)} - {None}
+    return tuple(sorted(found, key=lambda pair: pair[0].name))
 
 
 def _rules(

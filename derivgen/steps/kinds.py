@@ -114,6 +114,11 @@ class ComponentStep(Step):
     """The factors as slices (`row 3 of W`), when the component is one dot product."""
     whole: bool = False
     """Whether the output is a scalar, so that this "component" is the whole of it."""
+    named: tuple[tuple[sympy.MatrixSymbol, sympy.Basic], ...] = ()
+    """Intermediates the component names (M = A X B, of which it takes det or inv)."""
+
+    def defines(self) -> tuple[Definition, ...]:
+        return tuple(Definition(name=name, value=value) for name, value in self.named)
 
     def claims(self) -> tuple[Claim, ...]:
         return (Claim(lhs=self.lhs, rhs=self.rhs),)

@@ -288,7 +288,7 @@ def recognize_matrix(
     for function in formula.atoms(EntryFunction):
         stand_in, name = function.stand_in()
         stand_ins[function] = stand_in
-        own = shapes[function.base.name]
+        own = function.shape_in(shapes)
         if isinstance(stand_in, sympy.Indexed):
             arrays[name] = own
             forms[sympy.MatrixSymbol(name, own.rows, own.cols)] = function.matrix_form(own)

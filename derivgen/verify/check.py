@@ -18,6 +18,7 @@ from derivgen.steps.build import Derived
 from derivgen.steps.claims import Claim, axes_of_indices, claims_of, free_indices
 from derivgen.verify.evaluate import Evaluator, as_array, close, error
 from derivgen.verify.instance import Instance, instance_for
+from derivgen.verify.linear import SingularError
 from derivgen.verify.numbers import EXACT, FLOAT, PRECISE, Field, InexactError
 
 NUMERIC_SAMPLE = 24
@@ -280,7 +281,21 @@ def verify(equation: Equation, shapes: object, derived: Derived) -> Checked:
 def _verify(equation: Equation, derived: Derived) -> Checked:
     claims = _claims(derived)
     every = [c for step_claims in claims for c in step_claims]
-    instance = instance_for(derived.every_shape, every)
+    try:
+        return _verify_on(equation, derived, claims, instance_for(derived.every_shape, every))
+    except SingularError:
+        # XᵀX is singular when X is wider than tall: the sizes in the other order
+        instance = instance_for(derived.every_shape, every, descending=True)
+        try:
+            return _verify_on(equation, derived, claims, instance)
+        except SingularError as error:
+            raise VerificationError(f"{error} (with the sizes in either order)") from error
+
+
+def _verify_on(
+    equation: Equation, derived: Derived, claims: tuple, instance: Instance
+) -> Checked:
+    every = [c for step_claims in claims for c in step_claims]
     try:
         exact = _exact_pass(equation, derived, instance, claims, EXACT)
     except InexactError:

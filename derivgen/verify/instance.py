@@ -102,8 +102,11 @@ def index_literals(claim: Claim, shapes: Mapping[str, Shape]) -> dict[Dim, set[i
     return found
 
 
-def instance_for(shapes: Mapping[str, Shape], claims: Iterable[Claim]) -> Instance:
-    """Small distinct sizes with room for every concrete index the claims use, relabelled."""
+def instance_for(
+    shapes: Mapping[str, Shape], claims: Iterable[Claim], *, descending: bool = False
+) -> Instance:
+    """Small distinct sizes with room for every concrete index the claims use, relabelled;
+    increasing in the order the sizes appear, or decreasing with `descending`."""
     used: dict[Dim, set[int]] = {}
     for claim in claims:
         for dim, values in index_literals(claim, shapes).items():
@@ -116,12 +119,14 @@ def instance_for(shapes: Mapping[str, Shape], claims: Iterable[Claim]) -> Instan
     for dim in dims:
         if isinstance(dim, int) and dim <= KEEP_CONCRETE_UP_TO:
             sizes[dim] = dim
-    for dim in dims:
+    for dim in reversed(dims) if descending else dims:
         if dim in sizes:
             continue
         values = sorted((used.get(dim, set()) | {1}) - {dim})
         # a concrete size is the axis's last index; an unknown one lies beyond every value used
         floor = max(SMALLEST_SIZE, len(values) + 1)
+        if descending:  # each size above every later one's, whatever room they need
+            floor = max(floor, 1 + max(sizes.values()))
         size = next(v for v in itertools.count(floor) if v not in sizes.values())
         sizes[dim] = size
         labels[dim] = {value: n for n, value in enumerate(values, start=1)}

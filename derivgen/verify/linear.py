@@ -8,6 +8,7 @@ first nonzero in the column, which is all exact arithmetic needs.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -16,11 +17,28 @@ from derivgen.errors import VerificationError
 from derivgen.verify.numbers import divide, value_of
 
 
+class SingularError(VerificationError):
+    """A matrix that is inverted, or whose determinant is taken, is singular on the instance
+    (XᵀX with X wider than tall): the check moves to an instance with other sizes."""
+
+
+ROUNDING = 1e-25
+"""A pivot this small beside its column's largest entry is a zero, in rounded arithmetic."""
+
+
+def _is_zero(value: Any, scale: Any) -> bool:
+    value = value_of(value)
+    if isinstance(value, int | Fraction):
+        return value == 0
+    return abs(value) <= ROUNDING * (1 + abs(value_of(scale)))
+
+
 def _pivot(rows: list[list[Any]], column: int, start: int) -> int:
+    scale = max((abs(value_of(rows[r][column])) for r in range(len(rows))), default=0)
     for r in range(start, len(rows)):
-        if value_of(rows[r][column]) != 0:
+        if not _is_zero(rows[r][column], scale):
             return r
-    raise VerificationError("a matrix is singular on the instance, so it has no inverse")
+    raise SingularError("a matrix is singular on the instance, so it has no inverse")
 
 
 def _square(array: np.ndarray) -> int:
@@ -51,15 +69,13 @@ def inverse(array: np.ndarray) -> np.ndarray:
 
 
 def determinant(array: np.ndarray) -> Any:
-    """det A as the signed product of the pivots of Gaussian elimination."""
+    """det A as the signed product of the pivots of Gaussian elimination (SingularError when
+    it is 0: every use derivgen makes of a determinant needs the matrix invertible)."""
     n = _square(array)
     rows = [list(array[r]) for r in range(n)]
     result: Any = 1
     for column in range(n):
-        try:
-            p = _pivot(rows, column, column)
-        except VerificationError:
-            return 0 * rows[0][0]
+        p = _pivot(rows, column, column)
         if p != column:
             rows[column], rows[p] = rows[p], rows[column]
             result = -result

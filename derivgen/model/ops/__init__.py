@@ -9,7 +9,7 @@ and its parse rule; the verifier's evaluator has its own case for it, on purpose
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
@@ -106,10 +106,25 @@ class IndexSupply:
         return next(self._names)
 
 
+INTERMEDIATE_NAMES = "MGHKLPQRUVZ"
+"""Names for a matrix an inverse or a determinant is taken of (M = A X B), in order."""
+
+
 @dataclass
 class _ComponentWalk:
     shapes: Shapes
     supply: IndexSupply
+    named: dict[sympy.Basic, str] = field(default_factory=dict)
+
+    def matrix(self, node: Node) -> sympy.Basic:
+        return to_matrix_expr(node, self.shapes)
+
+    def name_for(self, form: sympy.Basic) -> str:
+        if form not in self.named:
+            taken = set(self.shapes) | {str(s) for s in self.shapes.size_symbols()}
+            taken |= set(self.named.values())
+            self.named[form] = next(n for n in INTERMEDIATE_NAMES if n not in taken)
+        return self.named[form]
 
     def of(self, node: Node, row: Index, col: Index) -> sympy.Expr:
         return operation(node).component(node, self, row, col)

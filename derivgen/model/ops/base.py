@@ -9,12 +9,12 @@ verifier's evaluator stays separate on purpose, as the independent oracle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
 
 import sympy
 
-from derivgen.errors import NotDerivableError, ShapeError
+from derivgen.errors import ShapeError
 from derivgen.model.indexing import Index
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.parse.ast import Node, Symbol, Transpose
@@ -58,6 +58,12 @@ class Components(Protocol):
 
     def fresh(self) -> sympy.Symbol:
         """An inner index no other sum uses."""
+
+    def matrix(self, node: Node) -> sympy.Basic:
+        """The operand as a sympy matrix expression."""
+
+    def name_for(self, form: sympy.Basic) -> str:
+        """The name of the intermediate that stands for `form` (the same form, one name)."""
 
 
 def is_scalar(pair: Pair, sizes: Sizes) -> bool:
@@ -133,7 +139,8 @@ class EntryFunction(sympy.Function):
 
     Its first argument is the array's IndexedBase; `indices` are the positions it is read
     at, on the array's own axes, so that claims and the verifier place them like an
-    entry's.
+    entry's. When the array is an intermediate (M = A X B), a last argument `spec` holds
+    its entries as a Lambda, its size and its matrix form: the chain rule goes through them.
     """
 
     @property
@@ -141,8 +148,43 @@ class EntryFunction(sympy.Function):
         return self.args[0]
 
     @property
+    def spec(self) -> sympy.Tuple | None:
+        return self.args[-1] if isinstance(self.args[-1], sympy.Tuple) else None
+
+    @property
     def indices(self) -> tuple[sympy.Expr, ...]:
-        return tuple(self.args[1:])
+        return tuple(self.args[1 : len(self.args) - (self.spec is not None)])
+
+    def through(self, by: sympy.Basic, outer: Callable[[Any, Any], sympy.Expr]) -> sympy.Expr:
+        """Σ_{p,q} outer(p, q) ∂M_{p,q}/∂by: the chain rule through the intermediate M."""
+        if self.spec is None:
+            return sympy.S.Zero
+        template, size, _ = self.spec.args
+        p, q = sympy.Dummy("p"), sympy.Dummy("q")
+        inner = sympy.diff(template(p, q), by)
+        if inner == 0:
+            return sympy.S.Zero
+        return sympy.Sum(sympy.Sum(outer(p, q) * inner, (q, 1, size)), (p, 1, size))
+
+    def shape_in(self, shapes: Shapes) -> Shape:
+        """The array's shape: a symbol's, or the intermediate's (square, of its size)."""
+        if self.spec is not None:
+            size = self.spec.args[1]
+            return Shape(size, size)
+        return shapes[self.base.name]
+
+    def intermediate(self) -> tuple[sympy.MatrixSymbol, sympy.Basic] | None:
+        """`M` and what it stands for (A X B), when the array is an intermediate."""
+        if self.spec is None:
+            return None
+        _, size, form = self.spec.args
+        return sympy.MatrixSymbol(self.base.name, size, size), form
+
+    def matrix_of(self, shape: Shape) -> sympy.Basic:
+        """The array itself as a matrix: the named matrix, or the intermediate's form."""
+        if self.spec is not None:
+            return self.spec.args[2]
+        return sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols)
 
     def stand_in(self) -> tuple[sympy.Expr, str]:
         """An ordinary entry (or scalar) standing for this one, and the array it belongs to,
@@ -155,22 +197,25 @@ class EntryFunction(sympy.Function):
 
     def rule(self, by: sympy.Indexed) -> tuple[sympy.Expr, sympy.Expr] | None:
         """The rule the derivation states for ∂self/∂by, as (partial, value), if it uses one."""
-        if isinstance(by, sympy.Indexed) and by.base == self.base:
-            return sympy.Derivative(self, by, evaluate=False), self.diff(by)
+        direct = isinstance(by, sympy.Indexed) and by.base == self.base
+        if direct or self.spec is not None:
+            value = self.diff(by)
+            if value != 0:
+                return sympy.Derivative(self, by, evaluate=False), value
         return None
 
 
-def named_operand(node: Node, what: str) -> tuple[str, bool]:
-    """The matrix an inverse or a determinant is taken of, and whether it is transposed.
-
-    derivgen writes their entries for a named matrix (or its transpose) only; a product
-    inside is refused with the way round it.
-    """
-    transposed = isinstance(node, Transpose)
+def named_operand(
+    node: Node, at: Components, what: str
+) -> tuple[sympy.IndexedBase, bool, sympy.Tuple | None]:
+    """The matrix an inverse or a determinant is taken of: its IndexedBase, whether it is
+    transposed, and, for an expression (A X B), the spec of the intermediate that names it."""
+    transposed = isinstance(node, Transpose) and isinstance(node.operand, Symbol)
     inner = node.operand if transposed else node  # type: ignore[attr-defined]
-    if not isinstance(inner, Symbol):
-        raise NotDerivableError(
-            f"derivgen takes {what} of a named matrix only (such as {what}(X)); "
-            "name the expression inside as a matrix of its own"
-        )
-    return inner.name, transposed
+    if isinstance(inner, Symbol):
+        return sympy.IndexedBase(inner.name), transposed, None
+    form = at.matrix(inner)
+    size = at.shape(inner).rows
+    p, q = sympy.Dummy("p"), sympy.Dummy("q")
+    spec = sympy.Tuple(sympy.Lambda((p, q), at.of(inner, p, q)), size, form)
+    return sympy.IndexedBase(at.name_for(form)), False, spec

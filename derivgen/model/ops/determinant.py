@@ -30,20 +30,25 @@ from derivgen.parse.ast import Determinant
 class determinant(EntryFunction):  # noqa: N801 - a sympy function, named as sympy names them
     """det A, for the square matrix A."""
 
-    nargs = 1
+    nargs = (1, 2)
+
+    def _inverse(self, row: sympy.Expr, col: sympy.Expr) -> inverse_entry:
+        spec = () if self.spec is None else (self.spec,)
+        return inverse_entry(self.base, row, col, *spec)
 
     def _eval_derivative(self, by: sympy.Basic) -> sympy.Expr:
         if isinstance(by, sympy.Indexed) and by.base == self.base:
             i, j = by.indices
-            return determinant(self.base) * inverse_entry(self.base, j, i)
-        return sympy.S.Zero
+            return self * self._inverse(j, i)
+        # through an intermediate M: Σ_{p,q} det(M) (M⁻¹)_{q,p} ∂M_{p,q}/∂by
+        return self.through(by, lambda p, q: self * self._inverse(q, p))
 
     def stand_in(self) -> tuple[sympy.Expr, str]:
         name = f"{self.base.name}__det"
         return sympy.Symbol(name), name
 
     def matrix_form(self, shape: Shape) -> sympy.Basic:
-        return sympy.Determinant(sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols))
+        return sympy.Determinant(self.matrix_of(shape))
 
 
 class cofactor(EntryFunction):  # noqa: N801 - a sympy function, named as sympy names them
@@ -75,8 +80,8 @@ class DeterminantOperation(Operation):
     def component(self, node: Determinant, at: Components, row: Index, col: Index) -> sympy.Expr:
         if at.shape(node.operand).is_scalar:
             return at.of(node.operand, 1, 1)
-        name, _ = named_operand(node.operand, "det")  # det(Aᵀ) = det(A)
-        return determinant(sympy.IndexedBase(name))
+        base, _, spec = named_operand(node.operand, at, "det")  # det(Aᵀ) = det(A)
+        return determinant(base) if spec is None else determinant(base, spec)
 
     def matrix(
         self, node: Determinant, operands: Sequence[sympy.Basic], shapes: Shapes

@@ -29,21 +29,29 @@ from derivgen.parse.ast import Inverse
 class inverse_entry(EntryFunction):  # noqa: N801 - a sympy function, named as sympy names them
     """(A⁻¹)_{k,l}: entry (k, l), 1-based, of the inverse of the square matrix A."""
 
-    nargs = 3
+    nargs = (3, 4)
+
+    def at(self, row: sympy.Expr, col: sympy.Expr) -> inverse_entry:
+        """Another entry of the same inverse."""
+        spec = () if self.spec is None else (self.spec,)
+        return inverse_entry(self.base, row, col, *spec)
 
     def _eval_derivative(self, by: sympy.Basic) -> sympy.Expr:
+        k, l = self.indices  # noqa: E741 - the note's index names
         if isinstance(by, sympy.Indexed) and by.base == self.base:
-            k, l = self.indices  # noqa: E741 - the note's index names
             i, j = by.indices
-            return -inverse_entry(self.base, k, i) * inverse_entry(self.base, j, l)
-        return sympy.S.Zero
+            return -self.at(k, i) * self.at(j, l)
+        # through an intermediate M: −Σ_{p,q} (M⁻¹)_{k,p} ∂M_{p,q}/∂by (M⁻¹)_{q,l}
+        return self.through(by, lambda p, q: -self.at(k, p) * self.at(q, l))
 
     def stand_in(self) -> tuple[sympy.Expr, str]:
         name = f"{self.base.name}__inverse"
         return sympy.IndexedBase(name)[self.indices], name
 
     def matrix_form(self, shape: Shape) -> sympy.Basic:
-        return sympy.Inverse(sympy.MatrixSymbol(self.base.name, shape.rows, shape.cols))
+        inner = self.matrix_of(shape)
+        # (Y⁻¹)⁻¹ = Y; never doit(), which would split (A X B)⁻¹ whether or not it may
+        return inner.arg if isinstance(inner, sympy.Inverse) else sympy.Inverse(inner)
 
 
 class InverseOperation(Operation):
@@ -55,10 +63,12 @@ class InverseOperation(Operation):
     def component(self, node: Inverse, at: Components, row: Index, col: Index) -> sympy.Expr:
         if at.shape(node.operand).is_scalar:
             return 1 / at.of(node.operand, 1, 1)
-        name, transposed = named_operand(node.operand, "inv")
-        base = sympy.IndexedBase(name)
+        base, transposed, spec = named_operand(node.operand, at, "inv")
+        extra = () if spec is None else (spec,)
         # inv(Aᵀ) = inv(A)ᵀ
-        return inverse_entry(base, col, row) if transposed else inverse_entry(base, row, col)
+        if transposed:
+            return inverse_entry(base, col, row, *extra)
+        return inverse_entry(base, row, col, *extra)
 
     def matrix(self, node: Inverse, operands: Sequence[sympy.Basic], shapes: Shapes) -> sympy.Basic:
         (value,) = operands
