@@ -75,13 +75,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
             ],
         ),
         (
-            ["derive", "s = det(A B)", "ds/dA"],
-            [
-                "error: derivgen takes det of a named matrix only (such as det(X)); name the "
-                "expression inside as a matrix of its own"
-            ],
-        ),
-        (
             ["derive", "y = W x", "dy/dx", "--format", "docx"],
             [
                 "error: argument --format: invalid choice: 'docx' (choose from 'text', 'latex', 'json', 'pdf')"

@@ -80,7 +80,7 @@ class DeterminantOperation(Operation):
     def component(self, node: Determinant, at: Components, row: Index, col: Index) -> sympy.Expr:
         if at.shape(node.operand).is_scalar:
             return at.of(node.operand, 1, 1)
-        base, _, spec = named_operand(node.operand, at, "det")  # det(Aᵀ) = det(A)
+        base, _, spec = named_operand(node.operand, at)  # det(Aᵀ) = det(A)
         return determinant(base) if spec is None else determinant(base, spec)
 
     def matrix(

@@ -63,7 +63,7 @@ class InverseOperation(Operation):
     def component(self, node: Inverse, at: Components, row: Index, col: Index) -> sympy.Expr:
         if at.shape(node.operand).is_scalar:
             return 1 / at.of(node.operand, 1, 1)
-        base, transposed, spec = named_operand(node.operand, at, "inv")
+        base, transposed, spec = named_operand(node.operand, at)
         extra = () if spec is None else (spec,)
         # inv(Aᵀ) = inv(A)ᵀ
         if transposed:
