@@ -6,7 +6,8 @@
 'W[3, 7]'
 """
 
+from derivgen._version import __version__
 from derivgen.api import Derivation, derive
 from derivgen.errors import DerivgenError
 
-__all__ = ["Derivation", "DerivgenError", "derive"]
+__all__ = ["Derivation", "DerivgenError", "__version__", "derive"]

@@ -14,7 +14,19 @@ from derivgen.render.text import TextRenderer
 from derivgen.steps import kinds
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
-STAGES = ["errors", "parse", "model", "steps", "verify", "render", "documents", "api", "cli"]
+STAGES = [
+    "_version",
+    "errors",
+    "parse",
+    "model",
+    "steps",
+    "verify",
+    "render",
+    "documents",
+    "api",
+    "cli",
+    "__main__",
+]
 
 
 def _stage(module: str) -> int:
