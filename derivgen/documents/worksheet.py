@@ -36,7 +36,7 @@ from derivgen.documents.files import (
     temporary_directory,
     write_atomically,
 )
-from derivgen.documents.jobs import default_jobs
+from derivgen.documents.jobs import default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
@@ -148,12 +148,13 @@ def build_worksheets(
     """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
 
     `spec_path` is the problem-set file, or a spec already read (`read_spec_text` for one
-    from standard input). `jobs` worker processes derive the problems (default:
-    `default_jobs`); `progress` shows a bar on standard error when that is a terminal;
-    `tex_only` writes the two `.tex` sources and runs no TeX; `report` receives one line per
-    stage (the CLI's `-v`). Returns the paths written. Raises DerivgenError (one line) for a
-    bad spec, a bad template or a LaTeX failure, having written nothing but, for a LaTeX
-    failure, the evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
+    from standard input). `jobs` worker processes derive the problems and as many LaTeX
+    runs go side by side (default: `derivgen.documents.jobs`, measured there); `progress`
+    shows a bar on standard error when that is a terminal; `tex_only` writes the two `.tex`
+    sources and runs no TeX; `report` receives one line per stage (the CLI's `-v`).
+    Returns the paths written. Raises DerivgenError (one line) for a bad spec, a bad
+    template or a LaTeX failure, having written nothing but, for a LaTeX failure, the
+    evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
     """
     if variants < 1:
         raise DerivgenError(f"--variants must be at least 1, not {variants}")
@@ -195,7 +196,12 @@ def build_worksheets(
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
             pdfs = _compile_all(
-                spec, sources, Path(staging), stems=stems, jobs=workers, advance=bar.update
+                spec,
+                sources,
+                Path(staging),
+                stems=stems,
+                jobs=default_typesetters() if jobs is None else jobs,
+                advance=bar.update,
             )
             report(f"typeset {len(DOCUMENTS)} PDFs in {time.perf_counter() - started:.1f} s")
             written = []
@@ -252,7 +258,11 @@ def _solutions(
         return
     pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
     try:
-        yield pool.map(solve, itertools.repeat(derive), keys)
+        # A Ctrl-C while the pool starts its threads and processes would leave a thread that
+        # shutdown() cannot join; it waits until all problems are queued (milliseconds).
+        with signals_deferred():
+            solved = pool.map(solve, itertools.repeat(derive), keys)
+        yield solved
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
