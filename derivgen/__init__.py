@@ -6,8 +6,9 @@
 'W[3, 7]'
 """
 
+from derivgen._version import __version__
 from derivgen.api import Derivation, derive
 from derivgen.checker import Check, check
 from derivgen.errors import DerivgenError
 
-__all__ = ["Check", "Derivation", "DerivgenError", "check", "derive"]
+__all__ = ["Check", "Derivation", "DerivgenError", "__version__", "check", "derive"]

@@ -19,6 +19,7 @@ from derivgen.verify import equation as oracle_equation
 
 PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
 STAGES = [
+    "_version",
     "errors",
     "parse",
     "model",
@@ -31,6 +32,7 @@ STAGES = [
     "checker",
     "grading",
     "cli",
+    "__main__",
 ]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import derivgen
 from derivgen import derive
 from derivgen.cli import main
 
@@ -34,7 +35,9 @@ def test_json_has_exactly_the_public_fields(capsys) -> None:
         "steps",
         "intermediates",
         "verified",
+        "derivgen_version",
     ]
+    assert data["derivgen_version"] == derivgen.__version__
     assert data["verified"] is True
     assert [s["kind"] for s in data["steps"]] == [
         "shapes",

@@ -18,6 +18,7 @@ from derivgen.documents import (
     write_atomically,
 )
 from derivgen.documents import files as files_module
+from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.errors import BuildError
 
 PARTIAL = r"\[ \frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} = W_{3,7} \]"
@@ -122,15 +123,16 @@ def test_a_clean_log_has_no_error() -> None:
     assert first_latex_error("Output written on derivation.pdf (1 page, 1234 bytes).\n") is None
 
 
-def test_a_missing_latexmk_is_named_with_the_packages(tmp_path, monkeypatch) -> None:
+def test_a_missing_tex_is_named_with_the_way_out(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BuildError) as caught:
+    with pytest.raises(TexNotFoundError) as caught:
         compile_pdf(derivation_document([SENTENCE]), tmp_path / "out.pdf")
     assert str(caught.value) == (
-        "latexmk was not found: install texlive-latex-base, texlive-latex-recommended, "
-        "texlive-latex-extra, lmodern and latexmk (the README's set-up command does)"
+        "latexmk and pdflatex were not found: install TeX (Debian or Ubuntu: the README's "
+        "set-up command; macOS: brew install --cask mactex-no-gui; Windows: MiKTeX or TeX "
+        "Live), or use --tex-only to write the .tex without compiling it"
     )
-    assert not (tmp_path / "out.pdf").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- real builds ----------------------------------------------------------------------------
@@ -175,18 +177,32 @@ def test_an_undefined_macro_names_its_line_and_keeps_the_earlier_file(tmp_path) 
     with pytest.raises(BuildError) as caught:
         build_derivation_pdf(fragments, destination)
 
-    assert str(caught.value) == f"LaTeX failed: line {line}: Undefined control sequence."
+    kept_tex, kept_log = tmp_path / "derivation.failed.tex", tmp_path / "derivation.failed.log"
+    assert str(caught.value) == (
+        f"LaTeX failed: line {line}: Undefined control sequence. (kept {kept_tex} and {kept_log})"
+    )
     assert "\\undefinedmacro" in caught.value.log
     assert "This is pdfTeX" in caught.value.log
     assert destination.read_bytes() == earlier
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["derivation.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "derivation.failed.log",
+        "derivation.failed.tex",
+        "derivation.pdf",
+    ]
+    # The line the message names is the failing one of the kept source.
+    assert "\\undefinedmacro" in kept_tex.read_text().splitlines()[line - 1]
+    assert kept_log.read_text() == caught.value.log
 
 
 @pytest.mark.latex
-def test_a_failed_first_build_leaves_nothing_behind(tmp_path) -> None:
+def test_a_failed_first_build_leaves_only_its_evidence_and_a_success_removes_it(tmp_path) -> None:
+    source = derivation_document(["\\begin{align} x \\end{alig}"])
     with pytest.raises(BuildError, match=r"^LaTeX failed: line \d+: "):
-        compile_pdf(derivation_document(["\\begin{align} x \\end{alig}"]), tmp_path / "a.pdf")
-    assert list(tmp_path.iterdir()) == []
+        compile_pdf(source, tmp_path / "a.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.failed.log", "a.failed.tex"]
+    assert (tmp_path / "a.failed.tex").read_text() == source
+    compile_pdf(derivation_document([SENTENCE]), tmp_path / "a.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
 
 
 @pytest.mark.latex
@@ -232,9 +248,12 @@ def test_a_build_that_never_ends_times_out(tmp_path) -> None:
     started = time.monotonic()
     with pytest.raises(BuildError) as caught:
         compile_pdf(derivation_document(["\\def\\x{\\x}\\x"]), tmp_path / "out.pdf", timeout=3)
-    assert str(caught.value) == "LaTeX failed: latexmk took longer than 3 seconds"
+    assert str(caught.value) == (
+        "LaTeX failed: latexmk took longer than 3 seconds "
+        f"(kept {tmp_path / 'out.failed.tex'} and {tmp_path / 'out.failed.log'})"
+    )
     assert time.monotonic() - started < 60
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.failed.log", "out.failed.tex"]
 
 
 # --- atomic files (no LaTeX needed) ---------------------------------------------------------

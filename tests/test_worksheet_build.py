@@ -225,9 +225,15 @@ def test_a_template_with_a_latex_error_names_it_and_keeps_earlier_outputs(
         f"{directory / 'set.toml'}: LaTeX failed on the worksheet, variant A, problem 1: "
         "Undefined control sequence. (line "
     )
-    assert message.endswith(r"\notamacro)")
+    kept = (output / "set-worksheet.failed.tex", output / "set-worksheet.failed.log")
+    assert message.endswith(rf"\notamacro); kept {kept[0]} and {kept[1]}")
     assert snapshot(output) == before
-    assert sorted(p.name for p in output.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in output.iterdir()) == sorted([*OUTPUTS, *(k.name for k in kept)])
+    line = int(re.search(r"\(line (\d+),", message)[1])
+    assert r"\notamacro" in kept[0].read_text().splitlines()[line - 1]
+    assert "Undefined control sequence" in kept[1].read_text()
+    for path in kept:
+        path.unlink()
 
 
 def test_a_missing_package_is_named_not_the_emergency_stop_it_causes(
@@ -235,16 +241,18 @@ def test_a_missing_package_is_named_not_the_emergency_stop_it_causes(
 ) -> None:
     directory, _ = built
     (tmp_path / "preamble.tex.j2").write_text("\\usepackage{nosuch}\n", encoding="utf-8")
+    out = tmp_path / "out"
     with pytest.raises(BuildError) as caught:
-        build_worksheets(
-            directory / "set.toml", derive=derive, output=tmp_path / "out", templates=tmp_path
-        )
+        build_worksheets(directory / "set.toml", derive=derive, output=out, templates=tmp_path)
     assert re.fullmatch(
         re.escape(f"{directory / 'set.toml'}: LaTeX failed on the worksheet, the preamble: ")
-        + r"LaTeX Error: File `nosuch\.sty' not found\. \(line \d+, after \\begin\)",
+        + r"LaTeX Error: File `nosuch\.sty' not found\. \(line \d+, after \\begin\)"
+        + re.escape(f"; kept {out / 'set-worksheet.failed.tex'} and {out / 'set-worksheet.failed.log'}"),
         str(caught.value),
     ), str(caught.value)
-    assert not (tmp_path / "out").exists()
+    assert {p.name for p in out.iterdir()} <= {
+        f"set-{name}.failed.{suffix}" for name in ("worksheet", "key") for suffix in ("tex", "log")
+    }
 
 
 VIEWS_SPEC = """
@@ -424,10 +432,12 @@ def test_the_cli_reports_a_latex_failure_in_one_line_and_keeps_earlier_outputs(
     before = snapshot(output)
     (tmp_path / "worksheet.tex.j2").write_text(BROKEN_WORKSHEET, encoding="utf-8")
     arguments = ["worksheet", str(directory / "set.toml"), "-o", str(output)]
-    assert main([*arguments, "--templates", str(tmp_path), "--seed", "11"]) == 2
+    assert main([*arguments, "--templates", str(tmp_path), "--seed", "11"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert "LaTeX failed on the worksheet, variant A, problem 1: Undefined control sequence." in err
     assert snapshot(output) == before
+    for path in output.glob("*.failed.*"):
+        path.unlink()
     assert main([*arguments, "--variants", "0"]) == 2
     assert capsys.readouterr().err == "error: --variants must be at least 1, not 0\n"

@@ -6,7 +6,7 @@ from derivgen.documents.derivation_document import build_derivation_pdf, derivat
 from derivgen.documents.files import move_atomically, write_atomically
 from derivgen.documents.latex_build import compile_pdf, first_latex_error
 from derivgen.documents.worksheet import build_worksheets
-from derivgen.documents.worksheet_spec import SpecError, read_spec
+from derivgen.documents.worksheet_spec import SpecError, read_spec, read_spec_text
 
 __all__ = [
     "SpecError",
@@ -17,5 +17,6 @@ __all__ = [
     "first_latex_error",
     "move_atomically",
     "read_spec",
+    "read_spec_text",
     "write_atomically",
 ]

@@ -27,7 +27,10 @@ def derivation_document(fragments: list[str], *, title: str | None = None) -> st
 
 
 def build_derivation_pdf(
-    fragments: list[str], destination: Path, *, title: str | None = None
+    fragments: list[str], destination: Path, *, title: str | None = None, keep: Path | None = None
 ) -> Path:
-    """Build the document of `fragments` into a PDF at `destination` and return that path."""
-    return compile_pdf(derivation_document(fragments, title=title), destination)
+    """Build the document of `fragments` into a PDF at `destination` and return that path.
+
+    `keep` is where a failed build keeps its evidence (compile_pdf's `keep`).
+    """
+    return compile_pdf(derivation_document(fragments, title=title), destination, keep=keep)

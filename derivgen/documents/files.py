@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -34,24 +36,67 @@ def move_atomically(src: Path, dst: Path) -> None:
         src.unlink()
 
 
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) back until the block is done, then raise it.
+
+    Around the moves that put several outputs in place, so an interrupt leaves all of them
+    old or all of them new, never a new worksheet beside an old key. Only the main thread
+    receives signals; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def temporary_directory(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A TemporaryDirectory that a Ctrl-C cannot leave behind: one arriving while it is
+    made waits until it is made, so that its clean-up is registered."""
+    with signals_deferred():
+        return tempfile.TemporaryDirectory(prefix=prefix)
+
+
 def _replace_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
+    """Fill a temporary file beside `path`, then rename it over `path`.
+
+    An OSError names `path`, never the temporary file: that is the name the user gave. A
+    Ctrl-C waits for the write (it is short), so no temporary file is left behind.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
-    temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on success
-        delete=False, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    temp_path = Path(temporary.name)
-    try:
-        with temporary:
-            fill(temporary)
-            temporary.flush()
-            os.fsync(temporary.fileno())
-        os.chmod(temp_path, mode)
-        os.replace(temp_path, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp_path.unlink()
-        raise
+    with signals_deferred():
+        try:
+            temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on success
+                delete=False, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        temp_path = Path(temporary.name)
+        try:
+            with temporary:
+                fill(temporary)
+                temporary.flush()
+                os.fsync(temporary.fileno())
+            os.chmod(temp_path, mode)
+            os.replace(temp_path, path)
+        except BaseException as error:
+            with contextlib.suppress(OSError):
+                temp_path.unlink()
+            if (
+                isinstance(error, OSError)
+                and error.errno
+                and error.filename in (None, str(temp_path))
+            ):
+                raise OSError(error.errno, error.strerror, str(path)) from None
+            raise
     _sync_directory(path.parent)
 
 

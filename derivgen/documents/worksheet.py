@@ -12,11 +12,12 @@ Documents come before the API in derivgen's stages, so the caller hands in `deri
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import os
 import re
+import signal
 import sys
-import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -30,8 +31,14 @@ from tqdm import tqdm
 
 from derivgen.documents.answer_key import answer_key, key_answer
 from derivgen.documents.article import new_article, plain_text
-from derivgen.documents.files import move_atomically, write_atomically
-from derivgen.documents.latex_build import JOB_NAME, compile_pdf
+from derivgen.documents.files import (
+    move_atomically,
+    signals_deferred,
+    temporary_directory,
+    write_atomically,
+)
+from derivgen.documents.jobs import default_jobs, default_typesetters
+from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -135,7 +142,7 @@ def _blamed(derive: Deriver, key: ProblemKey, error: DerivgenError) -> str:
 
 
 def build_worksheets(
-    spec_path: Path,
+    spec_path: Path | WorksheetSpec,
     *,
     derive: Deriver,
     variants: int = 1,
@@ -144,25 +151,33 @@ def build_worksheets(
     templates: Path | None = None,
     jobs: int | None = None,
     progress: bool = False,
+    tex_only: bool = False,
+    report: Callable[[str], object] = lambda _: None,
 ) -> tuple[Path, ...]:
     """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
 
-    `jobs` worker processes derive the problems (default: one per core); `progress` shows a
-    bar on standard error when that is a terminal. Returns the paths written. Raises
-    DerivgenError (one line) for a bad spec, a bad template or a LaTeX failure, having
-    written nothing.
+    `spec_path` is the problem-set file, or a spec already read (`read_spec_text` for one
+    from standard input). `jobs` worker processes derive the problems and as many LaTeX
+    runs go side by side (default: `derivgen.documents.jobs`, measured there); `progress`
+    shows a bar on standard error when that is a terminal; `tex_only` writes the two `.tex`
+    sources and runs no TeX; `report` receives one line per stage (the CLI's `-v`).
+    Returns the paths written. Raises DerivgenError (one line) for a bad spec, a bad
+    template or a LaTeX failure, having written nothing but, for a LaTeX failure, the
+    evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
     """
     if variants < 1:
         raise DerivgenError(f"--variants must be at least 1, not {variants}")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise DerivgenError(f"--jobs must be at least 1, not {jobs}")
+    if not tex_only:
+        require_tex()
     environment = worksheet_environment(templates)
-    spec = read_spec(spec_path)
+    spec = spec_path if isinstance(spec_path, WorksheetSpec) else read_spec(spec_path)
     drawn = draw_variants(spec, variants, seed)
+    keys = distinct_problems(drawn)
+    workers = default_jobs(len(keys)) if jobs is None else jobs
     bar = tqdm(
-        total=len(distinct_problems(drawn)) + len(DOCUMENTS),
+        total=len(keys) + (0 if tex_only else len(DOCUMENTS)),
         desc="deriving",
         unit="step",
         file=sys.stderr,
@@ -171,21 +186,42 @@ def build_worksheets(
         leave=False,
     )
     with bar:
-        solutions = derive_all(spec, drawn, derive, jobs=jobs, advance=bar.update)
+        started = time.perf_counter()
+        solutions = derive_all(spec, drawn, derive, jobs=workers, advance=bar.update)
+        report(
+            f"derived {len(keys)} distinct problems with {workers} "
+            f"{'process' if workers == 1 else 'processes'} "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         context = worksheet_context(spec, drawn, solutions, seed)
         sources = {name: render_document(environment, name, context) for name in DOCUMENTS}
+        stems = {name: output / f"{spec.name}-{name}" for name in DOCUMENTS}
+        if tex_only:
+            with signals_deferred():
+                for name in DOCUMENTS:
+                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
+            return tuple(stems[name].with_suffix(".tex") for name in DOCUMENTS)
         bar.set_description("typesetting")
-        with tempfile.TemporaryDirectory(prefix="derivgen-worksheet-") as staging:
-            pdfs = _compile_all(spec, sources, Path(staging), jobs, bar.update)
+        started = time.perf_counter()
+        with temporary_directory("derivgen-worksheet-") as staging:
+            pdfs = _compile_all(
+                spec,
+                sources,
+                Path(staging),
+                stems=stems,
+                jobs=default_typesetters() if jobs is None else jobs,
+                advance=bar.update,
+            )
+            report(f"typeset {len(DOCUMENTS)} PDFs in {time.perf_counter() - started:.1f} s")
             written = []
-            for name in DOCUMENTS:
-                stem = output / f"{spec.name}-{name}"
-                write_atomically(stem.with_suffix(".tex"), sources[name])
-                move_atomically(pdfs[name], stem.with_suffix(".pdf"))
-                written += [stem.with_suffix(".pdf"), stem.with_suffix(".tex")]
-    answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
-    key_json = output / f"{spec.name}-key.json"
-    write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
+            key_json = output / f"{spec.name}-key.json"
+            answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
+            with signals_deferred():
+                for name in DOCUMENTS:
+                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
+                    move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
+                    written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
+                write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
     return (*written, key_json)
 
 
@@ -205,9 +241,10 @@ def derive_all(
     """Each distinct problem derived once; the first refusal, in reading order, is the error."""
     keys = distinct_problems(variants)
     results: dict[ProblemKey, Solution | Failure] = {}
-    for key, result in zip(keys, _solve_each(derive, keys, jobs), strict=True):
-        results[key] = result
-        advance()
+    with _solutions(derive, keys, jobs) as solved:
+        for key, result in zip(keys, solved, strict=True):
+            results[key] = result
+            advance()
     for variant in variants:
         for problem in variant.problems:
             result = results[problem.key]
@@ -216,16 +253,34 @@ def derive_all(
     return {key: result for key, result in results.items() if isinstance(result, Solution)}
 
 
-def _solve_each(
+@contextlib.contextmanager
+def _solutions(
     derive: Deriver, keys: Sequence[ProblemKey], jobs: int
-) -> Iterator[Solution | Failure]:
-    """Results in the order of `keys`; in this process when one worker would do."""
+) -> Iterator[Iterator[Solution | Failure]]:
+    """Results in the order of `keys`; in this process when one worker would do.
+
+    Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and only this process
+    should answer it. Leaving the block for any reason (an interrupt included) drops the
+    problems not yet started, and each worker exits once it has finished the one it is
+    deriving, so no process outlives the build.
+    """
     workers = min(jobs, len(keys))
     if workers <= 1:
-        yield from (solve(derive, key) for key in keys)
+        yield (solve(derive, key) for key in keys)
         return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(solve, itertools.repeat(derive), keys)
+    pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
+    try:
+        # A Ctrl-C while the pool starts its threads and processes would leave a thread that
+        # shutdown() cannot join; it waits until all problems are queued (milliseconds).
+        with signals_deferred():
+            solved = pool.map(solve, itertools.repeat(derive), keys)
+        yield solved
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _refused(
@@ -339,15 +394,18 @@ def _compile_all(
     spec: WorksheetSpec,
     sources: Mapping[str, str],
     staging: Path,
+    *,
+    stems: Mapping[str, Path],
     jobs: int,
     advance: Callable[[], object],
 ) -> dict[str, Path]:
-    """Both PDFs into `staging`, side by side when there are cores to spare."""
+    """Both PDFs into `staging`, side by side when there are cores to spare; a failure keeps
+    its evidence beside the wanted output (`stems`)."""
 
     def build(name: str) -> Path:
         try:
-            return compile_pdf(sources[name], staging / f"{name}.pdf")
-        except BuildError as error:
+            return compile_pdf(sources[name], staging / f"{name}.pdf", keep=stems[name])
+        except LatexError as error:
             raise _located(spec, name, sources[name], error) from None
         finally:
             advance()
@@ -357,16 +415,17 @@ def _compile_all(
         return {name: future.result() for name, future in futures.items()}
 
 
-def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> BuildError:
-    """The first LaTeX error, where it came from (a variant and problem, or the preamble) and
-    the source TeX had read when it stopped."""
+def _located(spec: WorksheetSpec, name: str, source: str, error: LatexError) -> BuildError:
+    """The first LaTeX error, where it came from (a variant and problem, or the preamble),
+    the source TeX had read when it stopped, and the files kept to read it in."""
     prefix = f"{spec.path}: LaTeX failed on the {name}"
-    message = _LINE.sub("", error.message.removeprefix("LaTeX failed: "))
+    message = _LINE.sub("", error.reason)
+    kept = f"; kept {error.kept[0]} and {error.kept[1]}"
     # The line of the document TeX stopped on: a missing package's `! message` has none of
     # its own, but the `Emergency stop` after it does.
     stopped = _STOPPED.search(error.log)
     if stopped is None:
-        return BuildError(f"{prefix}: {message}", error.log)
+        return BuildError(f"{prefix}: {message}{kept}", error.log)
     number = int(stopped["line"])
     before = source.splitlines()[: number - 1]
     started = any(line.startswith(r"\begin{document}") for line in before)
@@ -378,7 +437,7 @@ def _located(spec: WorksheetSpec, name: str, source: str, error: BuildError) -> 
             break
     read = re.search(rf"^l\.{number} (?P<text>.*\S)", error.log, re.MULTILINE)
     context = f", after {_tail(read['text'])}" if read else ""
-    return BuildError(f"{prefix}, {where}: {message} (line {number}{context})", error.log)
+    return BuildError(f"{prefix}, {where}: {message} (line {number}{context}){kept}", error.log)
 
 
 def _tail(text: str) -> str:

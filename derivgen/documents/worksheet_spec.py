@@ -135,17 +135,25 @@ def read_spec(path: Path) -> WorksheetSpec:
     """Read and check the file at `path`; raises SpecError at the first bad field."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise SpecError(f"{path}: cannot read the problem set: {error.strerror}") from None
     except UnicodeDecodeError:
         raise SpecError(f"{path}: the problem set is not UTF-8 text") from None
+    return read_spec_text(text, path, path.stem)
+
+
+def read_spec_text(text: str, path: Path, name: str) -> WorksheetSpec:
+    """Check a problem set given as text (such as standard input): `path` labels its
+    messages and `name` its outputs (`NAME-worksheet.pdf`)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{path}: not valid TOML: {error}") from None
-    return _read_top(path, data)
+    return _read_top(path, name, data)
 
 
-def _read_top(path: Path, data: dict[str, Any]) -> WorksheetSpec:
+def _read_top(path: Path, name: str, data: dict[str, Any]) -> WorksheetSpec:
     def fail(name: str, message: str) -> SpecError:
         return SpecError(f"{path}: field '{name}': {message}")
 
@@ -167,7 +175,7 @@ def _read_top(path: Path, data: dict[str, Any]) -> WorksheetSpec:
         raise fail("problem", "the problem set has no problems")
     return WorksheetSpec(
         path=path,
-        name=path.stem,
+        name=name,
         title=title,
         course=course,
         date=date,

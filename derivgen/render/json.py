@@ -6,6 +6,7 @@ from typing import Any
 
 import sympy
 
+from derivgen._version import __version__
 from derivgen.render.latex import LatexRenderer, renderer
 from derivgen.render.printers import to_json
 from derivgen.steps.claims import Claim
@@ -18,7 +19,8 @@ def _dim(value: int | sympy.Basic) -> int | str:
 
 
 def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, Any]:
-    """The fields of the public JSON interface, in its documented order."""
+    """The fields of the public JSON interface, in its documented order; new fields are only
+    ever added (`derivgen_version` says which derivgen wrote them)."""
     derived = checked.derived
     steps_renderer = latex or renderer()
     answer = derived.answer
@@ -43,6 +45,7 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
             str(d.name): to_json(d.value) for d in derived.definitions if not d.restates
         },
         "verified": checked.verification.passed,
+        "derivgen_version": __version__,
     }
     views = _views(answer)
     return {**result, "views": views} if views else result

@@ -1,0 +1,31 @@
+"""How many processes derive a worksheet's problems, and how many LaTeX runs go side by side,
+when `--jobs` is not given.
+
+Measured on this project's 2-core machine with `python benchmarks/bench_jobs.py` (medians of
+3 runs, each in a fresh interpreter as the CLI is): deriving with 2 worker processes took
+0.98 to 1.76 times as long as one process for every size tried, 2 to 310 distinct problems
+(1.18x at 41, 1.21x at 310): a worker starts with sympy's caches cold and competes with the
+main process for the same two cores, so on two cores it never pays. Two LaTeX runs side by
+side, by contrast, took 0.85 to 0.9 times as long as one after the other (the worksheet and
+the key of examples/note-examples.toml), so the two PDFs are still compiled together.
+"""
+
+from __future__ import annotations
+
+import os
+
+SERIAL_BELOW = 400
+"""Distinct problems below which one process derives them all, whatever the cores: larger
+than the largest set measured (310), where one process still won on two cores."""
+
+
+def default_jobs(problems: int) -> int:
+    """Worker processes for `problems` distinct problems: 1 on up to two cores or below
+    SERIAL_BELOW problems, else one per core."""
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 or problems < SERIAL_BELOW else cores
+
+
+def default_typesetters() -> int:
+    """LaTeX runs side by side: the worksheet and the key together when there are 2 cores."""
+    return min(os.cpu_count() or 1, 2)
