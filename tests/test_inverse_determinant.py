@@ -164,6 +164,15 @@ IDENTITIES += [
 # Inverses and determinants of expressions, through the intermediate that names them.
 IDENTITIES += [
     (
+        "63",
+        "s = tr(inv(X + A))",
+        "ds/dX",
+        {},
+        {"C": 2},
+        lambda m: scalar((m["X"] + m["A"]).inv().trace()),
+        "-(Inverse(X + A)*Inverse(X + A)).T",
+    ),
+    (
         "53",
         "s = det(A X B)",
         "ds/dX",
