@@ -32,16 +32,12 @@ class determinant(EntryFunction):  # noqa: N801 - a sympy function, named as sym
 
     nargs = (1, 2)
 
-    def _inverse(self, row: sympy.Expr, col: sympy.Expr) -> inverse_entry:
-        spec = () if self.spec is None else (self.spec,)
-        return inverse_entry(self.base, row, col, *spec)
-
     def _eval_derivative(self, by: sympy.Basic) -> sympy.Expr:
         if isinstance(by, sympy.Indexed) and by.base == self.base:
             i, j = by.indices
-            return self * self._inverse(j, i)
+            return self * inverse_entry.of(self, j, i)
         # through an intermediate M: Σ_{p,q} det(M) (M⁻¹)_{q,p} ∂M_{p,q}/∂by
-        return self.through(by, lambda p, q: self * self._inverse(q, p))
+        return self.through(by, lambda p, q: self * inverse_entry.of(self, q, p))
 
     def stand_in(self) -> tuple[sympy.Expr, str]:
         name = f"{self.base.name}__det"

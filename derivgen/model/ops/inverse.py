@@ -31,10 +31,15 @@ class inverse_entry(EntryFunction):  # noqa: N801 - a sympy function, named as s
 
     nargs = (3, 4)
 
+    @classmethod
+    def of(cls, array: EntryFunction, row: sympy.Expr, col: sympy.Expr) -> inverse_entry:
+        """Entry (row, col) of the inverse of the array `array` is a function of."""
+        spec = () if array.spec is None else (array.spec,)
+        return cls(array.base, row, col, *spec)
+
     def at(self, row: sympy.Expr, col: sympy.Expr) -> inverse_entry:
         """Another entry of the same inverse."""
-        spec = () if self.spec is None else (self.spec,)
-        return inverse_entry(self.base, row, col, *spec)
+        return inverse_entry.of(self, row, col)
 
     def _eval_derivative(self, by: sympy.Basic) -> sympy.Expr:
         k, l = self.indices  # noqa: E741 - the note's index names
