@@ -1,50 +1,67 @@
-# make examples  - install what is missing, then build the example PDFs into output/
-# make test      - install what is missing, then run the tests (LaTeX included) and ruff
-# make deps      - only the installing; safe to run again, it skips what is already there
+# make examples  - set up (.venv with derivgen, TeX if missing), then build example PDFs into output/
+# make test      - the same set-up plus the test extras, then the tests (LaTeX included) and ruff
+# make deps      - only the set-up for examples; safe to run again, it skips what is there
 #
-# Recipes are plain /bin/sh. TeX comes from Debian's packages via apt-get (with sudo when not
-# root); Python packages go into the environment of $(PYTHON).
+# Python packages go into a virtual environment in the checkout ($(VENV)), never into the
+# system Python (which Debian 12 and Ubuntu 24.04 mark EXTERNALLY-MANAGED). TeX comes from
+# Debian's packages via apt-get (with sudo when not root) when latexmk or pdflatex is missing;
+# elsewhere the set-up stops with one line saying what to install. Recipes are plain /bin/sh.
 
 PYTHON ?= python3
-DERIVGEN ?= derivgen
-TEX_PACKAGES = texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern \
-	latexmk poppler-utils
+VENV ?= .venv
+VENV_PYTHON = $(VENV)/bin/python
+TEX_PACKAGES = texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk
+PIP_INSTALL = $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: all deps examples test
+.PHONY: all deps tex venv examples test
 
 all: test
 
-deps:
-	@if command -v latexmk >/dev/null 2>&1 && command -v pdflatex >/dev/null 2>&1; then \
-		:; \
+# Runs `apt-get $(1)` as root, with sudo when there is one; fails with a line otherwise.
+define as_root
+	if [ "$$(id -u)" -eq 0 ]; then env DEBIAN_FRONTEND=noninteractive apt-get $(1); \
+	elif command -v sudo >/dev/null 2>&1; then sudo env DEBIAN_FRONTEND=noninteractive apt-get $(1); \
+	else echo "make: installing $(2) needs root or sudo" >&2; exit 1; fi
+endef
+
+tex:
+	@if command -v latexmk >/dev/null 2>&1 && command -v pdflatex >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "make: installing TeX from Debian's packages (about 350 MB)"; \
+		$(call as_root,update -qq,TeX) && $(call as_root,install -y -qq --no-install-recommends $(TEX_PACKAGES),TeX); \
 	else \
-		if [ "$$(id -u)" -eq 0 ]; then SUDO=; \
-		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-		else echo "make deps: latexmk/pdflatex are missing; installing them needs root or sudo" >&2; exit 1; fi; \
-		if ! command -v apt-get >/dev/null 2>&1; then \
-			echo "make deps: latexmk/pdflatex are missing and apt-get is not available;" \
-				"install a TeX distribution with latexmk and pdflatex, then run make again" >&2; \
-			exit 1; \
-		fi; \
-		echo "make deps: installing LaTeX from Debian's packages (about 350 MB)"; \
-		$$SUDO apt-get update && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-			$(TEX_PACKAGES); \
+		echo "make: latexmk and pdflatex are missing: install TeX Live (macOS: brew install" \
+			"--cask mactex-no-gui; Windows: MiKTeX or TeX Live), then run make again" >&2; \
+		exit 1; \
 	fi
-	PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
-	@command -v $(DERIVGEN) >/dev/null 2>&1 || { \
-		echo "make deps: derivgen was installed but is not on PATH; add this directory to PATH:" \
-			"$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))')" >&2; \
-		exit 1; }
+
+# A venv that has pip; on Debian without python3-venv, that package first.
+venv:
+	@if [ -x $(VENV_PYTHON) ] && $(VENV_PYTHON) -m pip --version >/dev/null 2>&1; then :; \
+	else \
+		rm -rf $(VENV); \
+		if ! $(PYTHON) -m venv $(VENV) >/dev/null 2>&1; then \
+			rm -rf $(VENV); \
+			if command -v apt-get >/dev/null 2>&1; then \
+				echo "make: installing python3-venv from Debian's packages"; \
+				$(call as_root,update -qq,python3-venv) && $(call as_root,install -y -qq python3-venv,python3-venv); \
+			fi; \
+			$(PYTHON) -m venv $(VENV) || { echo "make: $(PYTHON) -m venv failed; install Python's venv module" >&2; exit 1; }; \
+		fi; \
+		echo "make: created $(VENV)"; \
+	fi
+
+deps: tex venv
+	$(PIP_INSTALL) -e .
 
 examples: deps
-	$(DERIVGEN) derive "y = W x" "dy[3]/dx[7]" --format pdf -o output/y-equals-Wx.pdf
-	$(DERIVGEN) derive "y = x W" "dy/dW" --shape x=1,D --shape W=D,C --format pdf \
+	$(VENV)/bin/derivgen derive "y = W x" "dy[3]/dx[7]" --format pdf -o output/y-equals-Wx.pdf
+	$(VENV)/bin/derivgen derive "y = x W" "dy/dW" --shape x=1,D --shape W=D,C --format pdf \
 		-o output/y-equals-xW-by-W.pdf
-	$(DERIVGEN) worksheet examples/note-examples.toml --variants 3 -o output
-	$(DERIVGEN) worksheet examples/backprop-homework.toml --variants 3 -o output
+	$(VENV)/bin/derivgen worksheet examples/note-examples.toml --variants 3 --outdir output
+	$(VENV)/bin/derivgen worksheet examples/backprop-homework.toml --variants 3 --outdir output
 
-test: deps
-	$(PYTHON) -m pytest
-	$(PYTHON) -m ruff check .
+test: tex venv
+	$(PIP_INSTALL) -e '.[test]'
+	$(VENV_PYTHON) -m pytest
+	$(VENV_PYTHON) -m ruff check .

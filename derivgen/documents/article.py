@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pylatex import Command, Document, Package
 from pylatex.utils import NoEscape, escape_latex
 
+from derivgen.documents.unicode_text import maths_as_latex
+
 # pylatex loads lastpage for `page_numbers=True`, but nothing here refers to the last page and
 # the plain page style numbers pages anyway; leaving it out keeps the preamble minimal.
 _UNUSED_PACKAGES = (Package("lastpage"),)
@@ -40,5 +42,6 @@ def new_article(
 
 
 def plain_text(text: str) -> NoEscape:
-    """User text for LaTeX: special characters escaped, runs of white space made one space."""
-    return escape_latex(" ".join(text.split()))
+    """User text for LaTeX: special characters escaped, runs of white space made one space,
+    maths characters (∂, σ, ᵀ) as LaTeX maths."""
+    return NoEscape(maths_as_latex(escape_latex(" ".join(text.split()))))

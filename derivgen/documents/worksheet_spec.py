@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 import sympy
 
+from derivgen.documents.unicode_text import first_untypesettable
 from derivgen.errors import DerivgenError, EquationError, ShapeError
 from derivgen.model.inference import infer_shapes
 from derivgen.model.shapes import Shapes
@@ -158,14 +159,15 @@ def _read_top(path: Path, name: str, data: dict[str, Any]) -> WorksheetSpec:
         return SpecError(f"{path}: field '{name}': {message}")
 
     _no_unknown(data, _TOP_FIELDS, fail)
-    title = _text(data, "title", fail, required=True)
-    course = _text(data, "course", fail)
+    title = _text(data, "title", fail, required=True, printed=True)
+    course = _text(data, "course", fail, printed=True)
     date = data.get("date", "")
     if isinstance(date, datetime.date):
         date = date.isoformat()
     elif not isinstance(date, str):
         raise fail("date", "must be a string or a TOML date")
-    instructions = _text(data, "instructions", fail)
+    _typesettable(date, "date", fail)
+    instructions = _text(data, "instructions", fail, printed=True)
     problems = data.get("problem")
     if problems is None:
         raise fail("problem", "missing: add at least one [[problem]] table")
@@ -207,7 +209,7 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
         raise fail("points", "missing: how many points the problem is worth")
     if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
         raise fail("points", f"must be a number more than 0, not {points!r}")
-    prompt = _text(data, "prompt", fail)
+    prompt = _text(data, "prompt", fail, printed=True)
     space = data.get("space", DEFAULT_SPACE_CM)
     if isinstance(space, bool) or not isinstance(space, int | float):
         raise fail("space", f"must be a number of centimetres, not {space!r}")
@@ -250,7 +252,10 @@ def _no_unknown(
             raise fail(f"{prefix}{key}", f"unknown field (the fields are {', '.join(known)})")
 
 
-def _text(data: Mapping[str, Any], name: str, fail: Fail, *, required: bool = False) -> str:
+def _text(
+    data: Mapping[str, Any], name: str, fail: Fail, *, required: bool = False, printed: bool = False
+) -> str:
+    """A string field; a `printed` one (set as text on the page) must be typesettable."""
     value = data.get(name)
     if value is None:
         if required:
@@ -260,7 +265,21 @@ def _text(data: Mapping[str, Any], name: str, fail: Fail, *, required: bool = Fa
         raise fail(name, f"must be a string, not {type(value).__name__}")
     if required and not value.strip():
         raise fail(name, "is empty")
+    if printed:
+        _typesettable(value, name, fail)
     return value
+
+
+def _typesettable(text: str, name: str, fail: Fail) -> None:
+    """Refuse now what pdfLaTeX would refuse at the end: maths characters are converted
+    (documents.unicode_text), accented letters kept, anything else named."""
+    char = first_untypesettable(text)
+    if char is not None:
+        raise fail(
+            name,
+            f"the character {char} (U+{ord(char):04X}) cannot be typeset in text: write "
+            "maths in the equation, or spell it out",
+        )
 
 
 def _parsed(parse: Callable[[str], T], text: str, name: str, fail: Fail) -> T:
