@@ -14,8 +14,8 @@ import jinja2
 import sympy
 
 from derivgen.render.printers import to_latex
-from derivgen.render.prose import RULES, check_sentence, condition_sides, describe, listing
 from derivgen.render.prose import arrangement as layout_clause
+from derivgen.render.prose import check_sentence, condition_sides, describe, listing, rule_names
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import AssembleStep, Dots, Part, Slice, Step, Term
 from derivgen.verify import Checked
@@ -148,7 +148,7 @@ class LatexRenderer:
             index_list=index_list,
             arrangement=arrangement,
             dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
-            rule_names=lambda rules: listing(list(dict.fromkeys(RULES[n] for n, _, _ in rules))),
+            rule_names=rule_names,
         )
         self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
 

@@ -28,6 +28,11 @@ RULES = {
 """What each rule beyond the ordinary ones is, by the name of its entry function."""
 
 
+def rule_names(rules: Sequence[tuple[str, object, object]]) -> str:
+    """The rules a derivative uses beyond the ordinary ones, each named once, as a list."""
+    return listing(list(dict.fromkeys(RULES[name] for name, _, _ in rules)))
+
+
 def listing(items: Sequence[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     if len(items) <= 2:

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 import sympy
 
 from derivgen.render.printers import to_text
-from derivgen.render.prose import RULES, check_sentence, condition_sides, describe, listing
 from derivgen.render.prose import arrangement as layout_clause
+from derivgen.render.prose import check_sentence, condition_sides, describe, listing, rule_names
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -258,7 +258,7 @@ class TextRenderer:
         result = self._formula(f"{_partial(step.of, step.by)} = {_t(step.derivative)}")
         if not step.rules:
             return "\n\n".join([self._prose(ordinary + ":"), result])
-        names = listing(list(dict.fromkeys(RULES[name] for name, _, _ in step.rules)))
+        names = rule_names(step.rules)
         return "\n\n".join(
             [
                 self._prose(f"{ordinary}. Besides these, it uses {names}:"),

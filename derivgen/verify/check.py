@@ -282,20 +282,21 @@ def _verify(equation: Equation, derived: Derived) -> Checked:
     claims = _claims(derived)
     every = [c for step_claims in claims for c in step_claims]
     try:
-        return _verify_on(equation, derived, claims, instance_for(derived.every_shape, every))
+        return _verify_on(
+            equation, derived, claims, instance_for(derived.every_shape, every), every
+        )
     except SingularError:
         # XᵀX is singular when X is wider than tall: the sizes in the other order
         instance = instance_for(derived.every_shape, every, descending=True)
         try:
-            return _verify_on(equation, derived, claims, instance)
+            return _verify_on(equation, derived, claims, instance, every)
         except SingularError as error:
             raise VerificationError(f"{error} (with the sizes in either order)") from error
 
 
 def _verify_on(
-    equation: Equation, derived: Derived, claims: tuple, instance: Instance
+    equation: Equation, derived: Derived, claims: tuple, instance: Instance, every: list[Claim]
 ) -> Checked:
-    every = [c for step_claims in claims for c in step_claims]
     try:
         exact = _exact_pass(equation, derived, instance, claims, EXACT)
     except InexactError:
@@ -307,11 +308,7 @@ def _verify_on(
             if _about_a_partial(claim) and not _is_shape(claim):
                 numeric.check(claim, f"the {step.kind} step (central differences)")
     verification = Verification(
-        sizes={
-            str(d): v
-            for d, v in instance.sizes.items()
-            if not isinstance(d, int) or d != v
-        },
+        sizes={str(d): v for d, v in instance.sizes.items() if not isinstance(d, int) or d != v},
         claims=len(every),
         values=exact.values,
         arithmetic=exact.evaluator.field.name,
