@@ -57,11 +57,23 @@ def signals_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def temporary_directory(prefix: str) -> tempfile.TemporaryDirectory[str]:
-    """A TemporaryDirectory that a Ctrl-C cannot leave behind: one arriving while it is
-    made waits until it is made, so that its clean-up is registered."""
-    with signals_deferred():
-        return tempfile.TemporaryDirectory(prefix=prefix)
+@contextlib.contextmanager
+def temporary_directory(prefix: str) -> Iterator[str]:
+    """A temporary folder that a Ctrl-C cannot leave behind.
+
+    One arriving while the folder is made waits until it is made, and then removes it; one
+    arriving while it is removed waits until it is gone. (tempfile.TemporaryDirectory
+    leaves the folder when the interrupt lands between its creation and `with` taking it.)
+    """
+    path = None
+    try:
+        with signals_deferred():
+            path = tempfile.mkdtemp(prefix=prefix)
+        yield path
+    finally:
+        if path is not None:
+            with signals_deferred():
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _replace_with(path: Path, fill: Callable[[IO[bytes]], object]) -> None:
