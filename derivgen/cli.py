@@ -28,6 +28,8 @@ from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
 from derivgen.errors import BuildError, DerivgenError
+from derivgen.exports import FORMATS as EXPORT_FORMATS
+from derivgen.exports import bank_data, export_bank
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
@@ -93,11 +95,13 @@ def _arguments() -> argparse.ArgumentParser:
         required=True,
         metavar="COMMAND",
         parser_class=_Parser,
-        help="derive (one derivative), check (an answer) or worksheet (a problem set's PDFs)",
+        help="derive (one derivative), check (an answer), worksheet (a problem set's PDFs) "
+        "or export (a problem set as a Moodle or QTI question bank)",
     )
     _add_derive_command(commands, chatter)
     _add_check_command(commands, chatter)
     _add_worksheet_command(commands, chatter)
+    _add_export_command(commands, chatter)
     return parser
 
 
@@ -262,6 +266,55 @@ def _add_worksheet_command(commands: argparse._SubParsersAction, chatter: _Parse
     )
 
 
+EXPORT_EXAMPLES = """examples:
+  derivgen export moodle examples/note-examples.toml --variants 3
+  derivgen export qti examples/backprop-homework.toml --seed 2025 -o hw-qti.zip
+  cat hw.toml | derivgen export moodle - -o -              # the XML on standard output"""
+
+
+def _add_export_command(commands: argparse._SubParsersAction, chatter: _Parser) -> None:
+    bank = commands.add_parser(
+        "export",
+        help="write a problem set as a question bank (Moodle XML or a QTI 2.1 package)",
+        description="Write a problem set's variants as a question bank: one question per "
+        "problem and variant (drawn as `derivgen worksheet` draws them), the derivation as "
+        "feedback. Moodle XML has a category per problem; QTI 2.1 is a zip package.",
+        epilog=f"{EXPORT_EXAMPLES}\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[chatter],
+    )
+    bank.add_argument("format", choices=tuple(EXPORT_FORMATS), help="moodle or qti")
+    bank.add_argument("spec", help="the problem set, such as examples/note-examples.toml")
+    bank.add_argument("--variants", type=int, default=1, metavar="N", help="how many (1)")
+    bank.add_argument("--seed", default="0", metavar="S", help="the seed of the draws (0)")
+    bank.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (- for standard output); by default output/NAME-moodle.xml "
+        "or output/NAME-qti.zip",
+    )
+
+
+def _export(options: argparse.Namespace, console: _Console) -> None:
+    spec: Path | WorksheetSpec = Path(options.spec)
+    if options.spec == STDIO:
+        spec = read_spec_text(_stdin("the problem set"), Path("<stdin>"), "stdin")
+    if options.output == STDIO:
+        if options.format == "qti" and sys.stdout.isatty():
+            raise DerivgenError("-o -: refusing to write a zip file to a terminal; redirect it")
+        _, data = bank_data(spec, options.format, variants=options.variants, seed=options.seed)
+        _emit(data, STDIO, console)
+        return
+    output = None if options.output is None else Path(options.output)
+    created = _creating(console, output.parent if output else OUTPUT_DIR)
+    written = export_bank(
+        spec, options.format, variants=options.variants, seed=options.seed, output=output
+    )
+    created()
+    console.wrote(written)
+
+
 class _Console:
     """Where -q and -v send what: paths to stdout, notes and timings to stderr."""
 
@@ -415,6 +468,8 @@ def _run(options: argparse.Namespace) -> int:
         return _check(options, console)
     if options.command == "worksheet":
         _worksheet(options, console)
+    elif options.command == "export":
+        _export(options, console)
     else:
         _derive(options, console)
     return 0

@@ -30,6 +30,7 @@ STAGES = [
     "documents",
     "api",
     "checker",
+    "exports",
     "grading",
     "cli",
     "__main__",
