@@ -19,6 +19,7 @@ from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims
 from derivgen.render.json import as_dict
 from derivgen.render.latex import latex, renderer
+from derivgen.render.numpy_code import numpy_module
 from derivgen.render.text import text
 from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
@@ -60,6 +61,11 @@ class Derivation:
     def to_pdf(self, destination: str | Path) -> Path:
         """Compile the derivation to a PDF at `destination`, replacing it only on success."""
         return build_derivation_pdf([latex(self.checked)], Path(destination))
+
+    def to_numpy(self) -> str:
+        """A Python module: NumPy code for the equation, f(...), and for the derivative, in
+        the layout stated, with check_gradient() against central differences."""
+        return numpy_module(self.checked)
 
     def question_latex(self) -> str:
         """The problem statement, as a worksheet would print it (LaTeX, inline maths)."""

@@ -198,8 +198,9 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
     )
     cmd.add_argument(
         "--format",
-        choices=("text", "latex", "json", "pdf"),
-        help="text (the default), a LaTeX fragment to paste, JSON for programs, or a PDF",
+        choices=("text", "latex", "json", "pdf", "numpy"),
+        help="text (the default), a LaTeX fragment to paste, JSON for programs, a PDF, or "
+        "numpy (a Python module computing f and the derivative, with check_gradient())",
     )
     cmd.add_argument(
         "--tex-only",
@@ -411,6 +412,7 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
         "text": derivation.to_text,
         "latex": derivation.to_latex,
         "json": lambda: json.dumps(derivation.as_dict(), indent=2, ensure_ascii=False) + "\n",
+        "numpy": derivation.to_numpy,
     }[output_format]()
     _emit(rendered if rendered.endswith("\n") else rendered + "\n", options.output, console)
 
