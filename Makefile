@@ -60,6 +60,7 @@ examples: deps
 		-o output/y-equals-xW-by-W.pdf
 	$(VENV)/bin/derivgen worksheet examples/note-examples.toml --variants 3 --outdir output
 	$(VENV)/bin/derivgen worksheet examples/backprop-homework.toml --variants 3 --outdir output
+	$(VENV)/bin/derivgen export moodle examples/note-examples.toml --variants 3
 
 test: tex venv
 	$(PIP_INSTALL) -e '.[test]'

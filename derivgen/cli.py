@@ -285,8 +285,12 @@ def _add_export_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         parents=[chatter],
     )
     bank.add_argument("format", choices=tuple(EXPORT_FORMATS), help="moodle or qti")
-    bank.add_argument("spec", help="the problem set, such as examples/note-examples.toml")
-    bank.add_argument("--variants", type=int, default=1, metavar="N", help="how many (1)")
+    bank.add_argument(
+        "spec", help="the problem set, such as examples/note-examples.toml (- reads stdin)"
+    )
+    bank.add_argument(
+        "--variants", type=int, default=1, metavar="N", help="how many variants of each (1)"
+    )
     bank.add_argument("--seed", default="0", metavar="S", help="the seed of the draws (0)")
     bank.add_argument(
         "-o",
@@ -301,19 +305,21 @@ def _export(options: argparse.Namespace, console: _Console) -> None:
     spec: Path | WorksheetSpec = Path(options.spec)
     if options.spec == STDIO:
         spec = read_spec_text(_stdin("the problem set"), Path("<stdin>"), "stdin")
+    started = time.perf_counter()
     if options.output == STDIO:
         if options.format == "qti" and sys.stdout.isatty():
             raise DerivgenError("-o -: refusing to write a zip file to a terminal; redirect it")
         _, data = bank_data(spec, options.format, variants=options.variants, seed=options.seed)
         _emit(data, STDIO, console)
-        return
-    output = None if options.output is None else Path(options.output)
-    created = _creating(console, output.parent if output else OUTPUT_DIR)
-    written = export_bank(
-        spec, options.format, variants=options.variants, seed=options.seed, output=output
-    )
-    created()
-    console.wrote(written)
+    else:
+        output = None if options.output is None else Path(options.output)
+        created = _creating(console, output.parent if output else OUTPUT_DIR)
+        written = export_bank(
+            spec, options.format, variants=options.variants, seed=options.seed, output=output
+        )
+        created()
+        console.wrote(written)
+    console.detail(f"derived and wrote the bank in {time.perf_counter() - started:.1f} s")
 
 
 class _Console:

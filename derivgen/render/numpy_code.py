@@ -176,6 +176,11 @@ class _MatrixPrinter:
     def _print_Inverse(self, expr: sympy.Inverse) -> str:
         return f"np.linalg.inv({self.print(expr.arg)})"
 
+    def _print_MatPow(self, expr: sympy.MatPow) -> str:
+        if not expr.exp.is_Integer:
+            raise _unsupported(f"the power {expr}")
+        return f"np.linalg.matrix_power({self.print(expr.base)}, {int(expr.exp)})"
+
     def _print_Determinant(self, expr: sympy.Determinant) -> str:
         return f"np.linalg.det({self.print(expr.arg)})"
 
@@ -541,6 +546,8 @@ def check_gradient(seed=0, step=1e-6, tolerance=1e-6, sizes=SIZES):
     numeric = _central_differences(f, arguments, "{variable}", step)[{picked}]
     numeric = np.einsum("{held}->{wanted}", numeric).reshape(expected)
     difference = float(np.max(np.abs(analytic - numeric) / (1 + np.abs(numeric))))
+    if np.isnan(difference):
+        raise AssertionError("not a number at this point (a singular matrix?): try other sizes")
     if difference > tolerance:
         raise AssertionError(f"{function} differs from central differences by {{difference:.1e}}")
     return difference'''
