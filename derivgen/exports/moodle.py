@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from derivgen.exports.bank import Bank, BankQuestion
 
+_IDNUMBER = 100
+"""The length of Moodle's question.idnumber column."""
 _PENALTY = "0.3333333"
 """Moodle's default penalty for each wrong try."""
 
@@ -53,7 +55,8 @@ def _question(bank: Bank, item: BankQuestion) -> ET.Element:
     question.append(_html("questiontext", item.question))
     question.append(_html("generalfeedback", item.feedback))
     _values(question, defaultgrade=f"{item.points:g}", penalty=_PENALTY, hidden="0")
-    _values(question, idnumber=f"{bank.spec.name}-{item.identifier}-seed-{bank.seed}")
+    idnumber = f"{bank.spec.name[:40]}-{item.identifier}-seed-{bank.seed[:40]}"
+    _values(question, idnumber=idnumber[:_IDNUMBER])
     if item.numeric is not None:
         answer = ET.SubElement(
             question, "answer", {"fraction": "100", "format": "moodle_auto_format"}
