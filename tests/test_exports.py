@@ -278,3 +278,27 @@ def test_a_refused_problem_is_one_line_and_nothing_is_written(tmp_path: Path, ca
     assert out.read_text(encoding="utf-8") == "earlier"
     with pytest.raises(Exception, match="variants must be at least 1"):
         export_bank(spec, "qti", variants=0, output=out)
+
+
+def test_a_number_that_is_not_an_integer_is_graded_within_a_tolerance(tmp_path: Path) -> None:
+    spec = tmp_path / "numbers.toml"
+    spec.write_text(
+        'title = "Numbers"\n[[problem]]\nequation = "y = 1.5 x"\ntarget = "dy[2]/dx[2]"\n'
+        'points = 1\n[[problem]]\nequation = "y = 3 x"\ntarget = "dy[2]/dx[1]"\npoints = 1\n',
+        encoding="utf-8",
+    )
+    x = instance({"x": (3, 1)})["x"]
+    truths = [
+        sympy.diff(element(sympy.Rational(3, 2) * x, (2,)), element(x, (2,))),
+        sympy.diff(element(3 * x, (2,)), element(x, (1,))),
+    ]
+    graded = ET.fromstring(bank_data(spec, "moodle")[1]).findall("question[@type='numerical']")
+    assert len(graded) == 2
+    for question, truth in zip(graded, truths, strict=True):
+        value = float(question.findtext("answer/text"))
+        tolerance = float(question.findtext("answer/tolerance"))
+        assert abs(value - float(truth)) <= tolerance <= 1e-8 * max(1, abs(float(truth)))
+    with zipfile.ZipFile(io.BytesIO(bank_data(spec, "qti")[1])) as package:
+        item = ET.fromstring(package.read("items/P1-A.xml"))
+        assert item.find(f".//{QTI}correctResponse/{QTI}value").text == "1.5"
+        assert item.find(f".//{QTI}equal").get("tolerance") == "1.5e-09 1.5e-09"
