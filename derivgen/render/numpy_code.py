@@ -15,6 +15,7 @@ Anything it has no NumPy form for raises one DerivgenError naming it, never wron
 from __future__ import annotations
 
 import keyword
+import re
 import string
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -76,28 +77,19 @@ class _Arrays:
 
     def bindings(self, code: str, sizes: Iterable[sympy.Symbol]) -> list[str]:
         """`C = W.shape[0]` for each size the code names."""
+        words = set(re.findall(r"\w+", code))
         lines = []
         for size in sorted(sizes, key=str):
-            if size.name not in _words(code):
+            if size.name not in words:
                 continue
-            name, axis = next(
-                (n, a) for n, shape in self.shapes.items() for a in (0, 1) if shape[a] == size
+            found = next(
+                ((n, a) for n, shape in self.shapes.items() for a in (0, 1) if shape[a] == size),
+                None,
             )
-            lines.append(f"{size.name} = {name}.shape[{axis}]")
+            if found is None:
+                raise _unsupported(f"the size {size}, which no argument has")
+            lines.append(f"{size.name} = {found[0]}.shape[{found[1]}]")
         return lines
-
-
-def _words(code: str) -> set[str]:
-    word = ""
-    found = set()
-    for char in code + " ":
-        if char.isalnum() or char == "_":
-            word += char
-        else:
-            if word:
-                found.add(word)
-            word = ""
-    return found
 
 
 class _MatrixPrinter:
@@ -596,11 +588,13 @@ def numpy_module(checked: Checked) -> str:
     names = [s.name for s in inputs]
     variable = _variable(derived)
     function = f"d{statement.output.name}_d{variable.name}"
+    size_names = {d.name for s in inputs for d in s.shape if isinstance(d, sympy.Symbol)}
+    taken = {*_RESERVED, *size_names, function, "SIZES", "SHAPES"}
     for name in names:
-        if keyword.iskeyword(name) or name in {*_RESERVED, function, "SIZES", "SHAPES"}:
+        if keyword.iskeyword(name) or name in taken:
             raise NumpyUnsupportedError(
-                f"--format numpy: the name {name} is taken in Python or in the generated "
-                "module; rename it in the equation"
+                f"--format numpy: the name {name} is taken (a Python keyword, a size, or a "
+                "name the generated module defines); rename it in the equation"
             )
     arrays = _Arrays({s.name: s.shape for s in inputs})
     sizes = {d for s in inputs for d in s.shape if isinstance(d, sympy.Symbol)}
