@@ -102,7 +102,7 @@ symbols = { W = ["W", "A"] }
         ),
         (
             HEADER + PROBLEM.replace("points = 3", "pionts = 3"),
-            "problem 1 (\"y = W x\"): field 'pionts': unknown field (the fields are equation, target, shapes, layout, views, points, prompt, space, random)",
+            "problem 1 (\"y = W x\"): field 'pionts': unknown field (the fields are equation, target, shapes, layout, views, points, prompt, space, random, parts)",
         ),
         (
             HEADER + PROBLEM.replace('equation = "y = W x"\n', ""),
