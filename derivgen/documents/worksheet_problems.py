@@ -20,12 +20,14 @@ from derivgen.model.shapes import Shapes
 from derivgen.parse import parse_equation
 from derivgen.parse.shapes import parse_dims
 
-ROOM_CM_PER_LINE = 0.8
-"""Handwriting takes about this much height for one line of the key's displayed maths."""
-ROOM_CM = (4.0, 16.0)
+ROOM_CM_PER_LINE = 0.5
+"""Room for one line of the key's displayed maths: a student writes the key's steps by hand,
+leaving out the sentences, in about this much height."""
+ROOM_CM = (4.0, 10.0)
 """The least and the most room a problem is given when the spec has no `space`."""
-_DISPLAY_LINE = re.compile(r"\\\[|\\begin\{aligned\}|\\\\")
-"""A display or a new row in one: each is a line a student writes by hand."""
+_MATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", re.DOTALL)
+_DISPLAY = re.compile(r"\\\[|\\begin\{align\*?\}|\\\\")
+"""A display, or a new row of one: each is a line a student writes."""
 
 
 class Solved(Protocol):
@@ -37,9 +39,10 @@ class Solved(Protocol):
 
 
 def room_cm(derivation: str) -> float:
-    """The room to work a problem out in, from the length of the key's derivation: a student
-    writes about as many lines as the key displays (rows of a matrix included)."""
-    lines = len(_DISPLAY_LINE.findall(derivation))
+    """The room to work a problem out in, from the length of the key's derivation: about a
+    line per displayed line of the key, a matrix's rows counting half a line each."""
+    rows = sum(matrix.count("\\\\") + 1 for matrix in _MATRIX.findall(derivation))
+    lines = len(_DISPLAY.findall(_MATRIX.sub("", derivation))) + rows / 2
     low, high = ROOM_CM
     return round(min(high, max(low, 1.0 + ROOM_CM_PER_LINE * lines)), 1)
 

@@ -232,13 +232,7 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> tuple[Proble
         _no_unknown(part, _PART_FIELDS, fail_part)
         own_prompt = _text(part, "prompt", fail_part, printed=True)
         merged = {**shared, **{key: value for key, value in part.items() if key != "prompt"}}
-        read.append(
-            replace(
-                _read_target(part_label, number, merged, part=True),
-                part=letter,
-                part_prompt=own_prompt,
-            )
-        )
+        read.append(_read_target(part_label, number, merged, part=(letter, own_prompt)))
     for index in _read_random(shared.get("random", {}), fail).indices:
         if not any(index in p.random.indices for p in read):
             raise fail("random.indices", f"{index} is not an index name of any part's target")
@@ -246,10 +240,10 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> tuple[Proble
 
 
 def _read_target(
-    label: str, number: int, data: dict[str, Any], *, part: bool = False
+    label: str, number: int, data: dict[str, Any], *, part: tuple[str, str] | None = None
 ) -> ProblemSpec:
-    """A problem with one target (a whole problem, or one part with the problem's fields);
-    a part keeps of `random.indices` those of its own target."""
+    """A problem with one target: a whole problem, or a `part` (its letter and own prompt)
+    with the problem's fields, which keeps of `random.indices` those of its own target."""
 
     def fail(name: str, message: str) -> SpecError:
         return SpecError(f"{label}: field '{name}': {message}")
@@ -292,6 +286,8 @@ def _read_target(
     )
     _check_symbols(parsed_equation, parsed_target, shapes, random, fail)
     _check_prompt_maths(prompt, shapes, random, label)
+    letter, part_prompt = part or ("", "")
+    _check_prompt_maths(part_prompt, shapes, random, label)
     return ProblemSpec(
         number=number,
         equation=equation,
@@ -306,6 +302,8 @@ def _read_target(
         parsed_equation=parsed_equation,
         parsed_target=parsed_target,
         index_sizes=index_sizes,
+        part=letter,
+        part_prompt=part_prompt,
     )
 
 

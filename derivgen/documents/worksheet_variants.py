@@ -120,19 +120,21 @@ def _as_given(problem: ProblemSpec) -> Problem:
 
 
 def _draw(parts: tuple[ProblemSpec, ...], generator: random.Random) -> _Draw:
-    """Symbols, then sizes, then each part's indices (whose ranges may depend on the sizes)."""
+    """Symbols, then sizes, then the indices (whose ranges may depend on the sizes), each
+    index name once however many parts use it."""
     rules = parts[0].random
     symbols = tuple((name, generator.choice(letters)) for name, letters in rules.symbols.items())
     sizes = tuple((name, generator.randint(*bounds)) for name, bounds in rules.sizes.items())
     values = dict(sizes)
-    indices = []
+    drawn: dict[str, int] = {}  # an index name the parts share gets one value
     for part in parts:
-        drawn = []
         for name, bounds in part.random.indices.items():
-            low, high = bounds or (1, _smallest_drawn(part.index_sizes[name], values))
-            drawn.append((name, generator.randint(low, high)))
-        indices.append(tuple(drawn))
-    return _Draw(symbols=symbols, sizes=sizes, indices=tuple(indices))
+            if name not in drawn:
+                runs_over = [n for p in parts for n in p.index_sizes.get(name, ())]
+                low, high = bounds or (1, _smallest_drawn(tuple(runs_over), values))
+                drawn[name] = generator.randint(low, high)
+    indices = tuple(tuple((name, drawn[name]) for name in part.random.indices) for part in parts)
+    return _Draw(symbols=symbols, sizes=sizes, indices=indices)
 
 
 def _smallest_drawn(sizes: tuple[int | str, ...], drawn: dict[str, int]) -> int:
