@@ -232,7 +232,9 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> tuple[Proble
         _no_unknown(part, _PART_FIELDS, fail_part)
         own_prompt = _text(part, "prompt", fail_part, printed=True)
         merged = {**shared, **{key: value for key, value in part.items() if key != "prompt"}}
-        read.append(_read_target(part_label, number, merged, part=(letter, own_prompt)))
+        read.append(
+            _read_target(part_label, number, merged, part=(letter, own_prompt), problem=label)
+        )
     for index in _read_random(shared.get("random", {}), fail).indices:
         if not any(index in p.random.indices for p in read):
             raise fail("random.indices", f"{index} is not an index name of any part's target")
@@ -240,10 +242,16 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> tuple[Proble
 
 
 def _read_target(
-    label: str, number: int, data: dict[str, Any], *, part: tuple[str, str] | None = None
+    label: str,
+    number: int,
+    data: dict[str, Any],
+    *,
+    part: tuple[str, str] | None = None,
+    problem: str | None = None,
 ) -> ProblemSpec:
     """A problem with one target: a whole problem, or a `part` (its letter and own prompt)
-    with the problem's fields, which keeps of `random.indices` those of its own target."""
+    with the problem's fields, which keeps of `random.indices` those of its own target;
+    `problem` labels what is wrong with the problem's own prompt."""
 
     def fail(name: str, message: str) -> SpecError:
         return SpecError(f"{label}: field '{name}': {message}")
@@ -285,7 +293,7 @@ def _read_target(
         views, parsed_equation, parsed_target, declarations, random=random, fail=fail
     )
     _check_symbols(parsed_equation, parsed_target, shapes, random, fail)
-    _check_prompt_maths(prompt, shapes, random, label)
+    _check_prompt_maths(prompt, shapes, random, problem or label)
     letter, part_prompt = part or ("", "")
     _check_prompt_maths(part_prompt, shapes, random, label)
     return ProblemSpec(
