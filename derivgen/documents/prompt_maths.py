@@ -27,8 +27,6 @@ from derivgen.parse.ast import Equation, Index, ShapeDeclaration, Target, symbol
 from derivgen.render.latex import slashed, tex
 
 _BACKTICKS = re.compile(r"`([^`]*)`")
-_EXPRESSION = "Q"
-"""The output name an expression is parsed under (any name the expression does not use)."""
 _VECTOR = Shape(sympy.Symbol("n"), 1)
 _MATRIX = Shape(sympy.Symbol("m"), sympy.Symbol("n"))
 
@@ -87,8 +85,11 @@ def maths_latex(piece: str, shapes: Shapes, names: Mapping[str, str], fail: Fail
             return _equation_latex(parse_equation(piece), shapes, names)
         if "/" in piece:
             return _target_latex(parse_target(piece), shapes, names)
-        offset = len(f"{_EXPRESSION} = ")
-        equation = parse_equation(f"{_EXPRESSION} = {piece}")
+        output = "Q"  # an expression is parsed as `Q = W x`, under a name it does not use
+        while re.search(rf"\b{output}\b", piece):
+            output += "Q"
+        offset = len(f"{output} = ")
+        equation = parse_equation(f"{output} = {piece}")
         return _equation_latex(equation, shapes, names, expression=True)
     except ParseError as error:
         raise fail(error.reason, piece, max(0, error.position - offset)) from None

@@ -8,20 +8,25 @@
     layout = "denominator"                  # optional: "numerator" or "denominator"
     views = ["index", "vec", "backprop"]    # optional, of a derivative by a matrix
     points = 4                              # required, more than 0
-    prompt = "From section 1 of the note."  # optional, printed before the question
-    space = 6                               # optional: centimetres left to work in
+    prompt = "From section 1: `y = W x`."   # optional; maths between backticks
+    space = 6                               # optional: centimetres (default: by the key)
     [problem.random]                        # optional, drawn anew for every variant
     indices = { i = [1, 9], j = [1, 9] }    # index names of the target, each from a range;
                                             # a list (["i", "j"]) draws within the sizes
     sizes = { C = [3, 6] }                  # size names of `shapes`, each from a range
     symbols = { W = ["W", "A", "M"] }       # a symbol of the equation, renamed from a list
+    [[problem.parts]]                       # instead of target and points: (a), (b), ...
+    target = "dy/dW"                        # each with target, points, prompt, space,
+    points = 2                              # layout, views; the draws are the problem's
 
 Every check a variant could fail is made here, on the ranges, so that a spec that builds three
 variants builds thirty: an index may never be drawn beyond a size it runs over, nor a size
 drawn as 1 leave no matrix for the views. `layout` and `views` are derive()'s keywords: the
 arrangement of the assembled matrix (by default the note's) and the math.SE thread's views
 added to the key's derivation (index notation, vectorization, backpropagation), which apply
-only to a derivative by a matrix.
+only to a derivative by a matrix. A problem with parts becomes one ProblemSpec per part,
+sharing its number; a prompt's backticked maths must parse and shape under every letter a
+variant may draw (documents.prompt_maths).
 """
 
 from __future__ import annotations
