@@ -168,6 +168,9 @@ def test_split_writes_one_worksheet_per_variant_and_paper_sets_the_size(tmp_path
                 "worksheet",
                 str(spec),
                 "--tex-only",
+                "--split",
+                "--variants",
+                "2",
                 "--paper",
                 "letter",
                 "-q",
@@ -177,6 +180,11 @@ def test_split_writes_one_worksheet_per_variant_and_paper_sets_the_size(tmp_path
         )
         == 0
     )
+    assert sorted(path.name for path in (tmp_path / "l").iterdir()) == [
+        "hw-key.tex",
+        "hw-worksheet-A.tex",
+        "hw-worksheet-B.tex",
+    ]
     assert "paper=letterpaper" in (tmp_path / "l" / "hw-key.tex").read_text(encoding="utf-8")
 
 
@@ -224,3 +232,36 @@ def test_every_page_says_page_x_of_y_within_its_variant(tmp_path: Path) -> None:
         for pages in by_variant.values():
             assert len(pages) > 1
             assert pages == [(n, len(pages)) for n in range(1, len(pages) + 1)]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def _indices(target: str) -> list[list[int]]:
+    return [[int(i) for i in half.split(",")] for half in re.findall(r"\[([\d,]+)\]", target)]
+
+
+def test_the_note_examples_give_every_variant_both_of_the_notes_cases() -> None:
+    """Section 3: ∂y_i/∂W_{j,k} of y = x W is x_j when k = i and 0 otherwise; section 4:
+    ∂Y_{i,j}/∂X_{l,k} of Y = X W is W_{k,j} in the same row (l = i) and 0 in another."""
+    spec = spec_of((EXAMPLES / "note-examples.toml").read_text(encoding="utf-8"), "note")
+    variants = draw_variants(spec, 3, "0")
+    for variant in variants:
+        parts = {(p.spec.number, p.spec.part): p for p in variant.problems}
+        (i,), (_, k) = _indices(parts[4, "a"].target)
+        assert k == i
+        (i,), (_, k) = _indices(parts[4, "b"].target)
+        assert k != i
+        (i, _), (row, _) = _indices(parts[5, "a"].target)
+        assert row == i
+        (i, _), (row, _) = _indices(parts[5, "b"].target)
+        assert row != i
+
+
+@pytest.mark.parametrize("name", ["note-examples", "backprop-homework"])
+def test_most_example_problems_differ_across_variants(name: str) -> None:
+    spec = spec_of((EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"), name)
+    variants = draw_variants(spec, 3, "0")
+    columns = zip(*(variant.problems for variant in variants), strict=True)
+    varied = [len({(p.equation, p.target, p.shapes) for p in column}) > 1 for column in columns]
+    assert sum(varied) > len(varied) * 3 / 4, varied
