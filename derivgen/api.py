@@ -75,6 +75,11 @@ class Derivation:
         """The final answer as display-maths LaTeX without delimiters, e.g. for \\boxed{}."""
         return renderer().answer(self.checked)
 
+    def answers_latex(self) -> tuple[str, ...]:
+        """Every form of the answer a key boxes (the result, then each view's own), each as
+        display-maths LaTeX without delimiters; the first is answer_latex()."""
+        return renderer().answers(self.checked)
+
     def _repr_latex_(self) -> str:
         """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
         return renderer().summary(self.checked)

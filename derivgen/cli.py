@@ -21,9 +21,11 @@ from derivgen.checker import check
 from derivgen.documents import (
     build_derivation_pdf,
     build_worksheets,
+    derivation_document,
     read_spec_text,
     write_atomically,
 )
+from derivgen.documents.article import PAPERS
 from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
@@ -208,6 +210,9 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         help="write the PDF's standalone .tex source instead of running TeX (implies pdf)",
     )
     cmd.add_argument(
+        "--paper", choices=tuple(PAPERS), help="the PDF's paper size (default: LaTeX's, letter)"
+    )
+    cmd.add_argument(
         "-o",
         "--output",
         metavar="FILE",
@@ -264,6 +269,14 @@ def _add_worksheet_command(commands: argparse._SubParsersAction, chatter: _Parse
     )
     sheet.add_argument(
         "--tex-only", action="store_true", help="write the two .tex sources and run no TeX"
+    )
+    sheet.add_argument(
+        "--split",
+        action="store_true",
+        help="one worksheet PDF per variant (NAME-worksheet-A.pdf, ...) instead of one for all",
+    )
+    sheet.add_argument(
+        "--paper", choices=tuple(PAPERS), help="the paper size (default: LaTeX's, letter)"
     )
 
 
@@ -383,6 +396,8 @@ def _worksheet(options: argparse.Namespace, console: _Console) -> None:
         jobs=options.jobs,
         progress=not console.quiet,
         tex_only=options.tex_only,
+        split=options.split,
+        paper=options.paper,
         report=console.detail,
     )
     created()
@@ -400,7 +415,10 @@ def _format(options: argparse.Namespace) -> str:
         raise DerivgenError(
             f"--tex-only writes a PDF's source: it goes with --format pdf, not {options.format}"
         )
-    return options.format or ("pdf" if options.tex_only else "text")
+    chosen = options.format or ("pdf" if options.tex_only else "text")
+    if options.paper is not None and chosen != "pdf":
+        raise DerivgenError(f"--paper sizes a PDF: it goes with --format pdf, not {chosen}")
+    return chosen
 
 
 def _derive(options: argparse.Namespace, console: _Console) -> None:
@@ -450,7 +468,8 @@ def _pdf(
         destination = Path(options.output)
     if options.tex_only:
         target = None if to_stdout else str(destination.with_suffix(".tex"))
-        _emit(derivation.to_latex(standalone=True), target, console)
+        source = derivation_document([derivation.to_latex()], paper=options.paper)
+        _emit(source, target, console)
         return
     if to_stdout and sys.stdout.isatty():
         raise DerivgenError("-o -: refusing to write a PDF to a terminal; redirect it")
@@ -459,12 +478,15 @@ def _pdf(
     if to_stdout:
         with temporary_directory("derivgen-") as directory:
             built = build_derivation_pdf(
-                fragments, Path(directory) / "derivation.pdf", keep=destination.with_suffix("")
+                fragments,
+                Path(directory) / "derivation.pdf",
+                keep=destination.with_suffix(""),
+                paper=options.paper,
             )
             _emit(built.read_bytes(), STDIO, console)
     else:
         created = _creating(console, destination.parent)
-        build_derivation_pdf(fragments, destination)
+        build_derivation_pdf(fragments, destination, paper=options.paper)
         created()
         console.wrote(destination)
     console.detail(f"typeset in {time.perf_counter() - started:.2f} s")

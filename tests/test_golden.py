@@ -12,6 +12,7 @@ import pytest
 
 from derivgen import derive
 from tests.golden.cases import CASES
+from tests.golden.key_tables import KEY_TABLES, key_tables
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -28,3 +29,9 @@ def test_text_matches_golden(name: str) -> None:
     equation, target, shapes = CASES[name]
     expected = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert derive(equation, target, shapes).to_text() == expected
+
+
+@pytest.mark.parametrize("name", sorted(KEY_TABLES))
+def test_key_answer_table_matches_golden(name: str) -> None:
+    expected = (GOLDEN / f"{name}.tex").read_text(encoding="utf-8")
+    assert key_tables(KEY_TABLES[name]) == expected

@@ -90,7 +90,8 @@ def test_question_and_answer_for_a_worksheet() -> None:
     d = derive("y = W x", "dy[3]/dx[7]")
     assert d.question_latex() == (
         r"Let $\vec{y} = W \vec{x}$, where $\vec{y}$ is a column vector of length $C$, $W$ is a "
-        r"$C \times D$ matrix and $\vec{x}$ is a column vector of length $D$. "
+        r"$C \times D$ matrix and $\vec{x}$ is a column vector of length $D$."
+        "\n"
         r"Find $\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}}$."
     )
     assert d.answer_latex() == r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} = W_{3,7}"

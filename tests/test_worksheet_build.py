@@ -288,10 +288,11 @@ def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path
     assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
     assert "∂f∂vec(W)=xT⊗I." in vectorised and "View:backpropagation" not in vectorised
     answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
-    # The backprop problem's box gives its entry and, beside it, the outer product ∂L/∂W.
+    # Each form a problem asks for is boxed: the backprop problem's entry and its outer
+    # product ∂L/∂W; the index notation (the general entry, boxed once) and the vec view.
     assert [answer.split("=")[1:] for answer in answers] == [
         ["xjδi,k∂L∂W", "xTg"],
-        ["xkδi,j"],
+        ["xkδi,j∂f∂vec(W)", "xT⊗I"],
     ]
     assert "View:" not in pages_by_variant(tmp_path / "views-worksheet.pdf")["A"]
 

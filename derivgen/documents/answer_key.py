@@ -26,7 +26,8 @@ def key_answer(target: str, result: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def answer_key(title: str, seed: str, variants: Sequence[Any], answers: Mapping) -> str:
-    """The key as JSON text; `answers` maps each problem's key to its (form, answer)."""
+    """The key as JSON text; `answers` maps each problem's key to its (form, answer). A
+    part of a problem is an entry of its own, with the problem's number and its `part`."""
     data = {
         "title": title,
         "seed": seed,
@@ -36,6 +37,7 @@ def answer_key(title: str, seed: str, variants: Sequence[Any], answers: Mapping)
                 "problems": [
                     {
                         "number": p.spec.number,
+                        **({"part": p.spec.part} if p.spec.part else {}),
                         "points": p.spec.points,
                         "equation": p.equation,
                         "target": p.target,

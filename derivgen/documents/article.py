@@ -11,24 +11,36 @@ from pylatex import Command, Document, Package
 from pylatex.utils import NoEscape, escape_latex
 
 from derivgen.documents.unicode_text import maths_as_latex
+from derivgen.errors import DerivgenError
 
 # pylatex loads lastpage for `page_numbers=True`, but nothing here refers to the last page and
 # the plain page style numbers pages anyway; leaving it out keeps the preamble minimal.
 _UNUSED_PACKAGES = (Package("lastpage"),)
 _MATHS_PACKAGES = ("amsmath", "amssymb", "mathtools")
+PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
+"""`--paper` names and the geometry package's; without one, LaTeX's own (US letter)."""
 
 
 def new_article(
-    *, geometry: Mapping[str, str] | None = None, packages: tuple[str, ...] = ()
+    *,
+    geometry: Mapping[str, str] | None = None,
+    packages: tuple[str, ...] = (),
+    paper: str | None = None,
 ) -> Document:
     """An 11pt article in Latin Modern (T1) with the AMS maths packages and display breaks.
 
-    `geometry` replaces the 2.5 cm margins; `packages` are loaded after the maths packages.
+    `geometry` replaces the 2.5 cm margins; `packages` are loaded after the maths packages;
+    `paper` is a key of PAPERS (a DerivgenError names the choices for another).
     """
+    options = dict(geometry or {"margin": "2.5cm"})
+    if paper is not None:
+        if paper not in PAPERS:
+            raise DerivgenError(f"--paper {paper}: use {' or '.join(PAPERS)}")
+        options["paper"] = PAPERS[paper]
     doc = Document(
         documentclass="article",
         document_options=["11pt"],
-        geometry_options=dict(geometry or {"margin": "2.5cm"}),
+        geometry_options=options,
         fontenc="T1",
         lmodern=True,
         page_numbers=True,

@@ -10,12 +10,15 @@ from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.latex_build import compile_pdf
 
 
-def derivation_document(fragments: list[str], *, title: str | None = None) -> str:
+def derivation_document(
+    fragments: list[str], *, title: str | None = None, paper: str | None = None
+) -> str:
     """The LaTeX source of an article holding `fragments` (LaTeX, kept verbatim) in order.
 
-    `title` is user text: it is escaped and set as a centered bold line.
+    `title` is user text: it is escaped and set as a centered bold line; `paper` is "a4" or
+    "letter" (article.PAPERS), LaTeX's own when None.
     """
-    doc = new_article()
+    doc = new_article(paper=paper)
     if title is not None and title.strip():
         line = plain_text(title)
         doc.append(NoEscape(f"\\begin{{center}}\\Large\\bfseries {line}\\end{{center}}"))
@@ -27,10 +30,16 @@ def derivation_document(fragments: list[str], *, title: str | None = None) -> st
 
 
 def build_derivation_pdf(
-    fragments: list[str], destination: Path, *, title: str | None = None, keep: Path | None = None
+    fragments: list[str],
+    destination: Path,
+    *,
+    title: str | None = None,
+    keep: Path | None = None,
+    paper: str | None = None,
 ) -> Path:
     """Build the document of `fragments` into a PDF at `destination` and return that path.
 
     `keep` is where a failed build keeps its evidence (compile_pdf's `keep`).
     """
-    return compile_pdf(derivation_document(fragments, title=title), destination, keep=keep)
+    source = derivation_document(fragments, title=title, paper=paper)
+    return compile_pdf(source, destination, keep=keep)

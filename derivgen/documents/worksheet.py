@@ -39,6 +39,12 @@ from derivgen.documents.files import (
 )
 from derivgen.documents.jobs import default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
+from derivgen.documents.worksheet_problems import (
+    answer_table,
+    paragraphs,
+    points_label,
+    problems_context,
+)
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -69,6 +75,7 @@ class Derived(Protocol):
 
     def question_latex(self) -> str: ...
     def answer_latex(self) -> str: ...
+    def answers_latex(self) -> tuple[str, ...]: ...
     def to_latex(self) -> str: ...
     def as_dict(self) -> dict[str, Any]: ...
 
@@ -98,6 +105,8 @@ class Solution:
     """How `derivgen check` takes `checkable`: as its ANSWER, or as `--general`."""
     checkable: str = ""
     """The answer in the syntax `derivgen check` reads, for NAME-key.json."""
+    answers: tuple[str, ...] = ()
+    """Every form the key boxes (`answer` first, then each view's own)."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +125,9 @@ def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
     except DerivgenError as error:
         return Failure(_blamed(derive, key, error), error.message)
     form, checkable = key_answer(target, derived.as_dict())
+    answers = derived.answers_latex()
     return Solution(
-        derived.question_latex(), derived.answer_latex(), derived.to_latex(), form, checkable
+        derived.question_latex(), answers[0], derived.to_latex(), form, checkable, answers
     )
 
 
@@ -152,6 +162,8 @@ def build_worksheets(
     jobs: int | None = None,
     progress: bool = False,
     tex_only: bool = False,
+    split: bool = False,
+    paper: str | None = None,
     report: Callable[[str], object] = lambda _: None,
 ) -> tuple[Path, ...]:
     """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
@@ -160,7 +172,10 @@ def build_worksheets(
     from standard input). `jobs` worker processes derive the problems and as many LaTeX
     runs go side by side (default: `derivgen.documents.jobs`, measured there); `progress`
     shows a bar on standard error when that is a terminal; `tex_only` writes the two `.tex`
-    sources and runs no TeX; `report` receives one line per stage (the CLI's `-v`).
+    sources and runs no TeX; `split` writes one worksheet per variant
+    (`NAME-worksheet-A.pdf`, ...) instead of one holding them all; `paper` is "a4" or
+    "letter" (LaTeX's own, letter, when None); `report` receives one line per stage (the
+    CLI's `-v`).
     Returns the paths written. Raises DerivgenError (one line) for a bad spec, a bad
     template or a LaTeX failure, having written nothing but, for a LaTeX failure, the
     evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
@@ -177,7 +192,7 @@ def build_worksheets(
     keys = distinct_problems(drawn)
     workers = default_jobs(len(keys)) if jobs is None else jobs
     bar = tqdm(
-        total=len(keys) + (0 if tex_only else len(DOCUMENTS)),
+        total=len(keys) + (0 if tex_only else (variants + 1 if split else len(DOCUMENTS))),
         desc="deriving",
         unit="step",
         file=sys.stderr,
@@ -194,13 +209,13 @@ def build_worksheets(
             f"in {time.perf_counter() - started:.1f} s"
         )
         context = worksheet_context(spec, drawn, solutions, seed)
-        sources = {name: render_document(environment, name, context) for name in DOCUMENTS}
-        stems = {name: output / f"{spec.name}-{name}" for name in DOCUMENTS}
+        sources = document_sources(environment, context, split=split, paper=paper)
+        stems = {name: output / f"{spec.name}-{name}" for name in sources}
         if tex_only:
             with signals_deferred():
-                for name in DOCUMENTS:
+                for name in sources:
                     write_atomically(stems[name].with_suffix(".tex"), sources[name])
-            return tuple(stems[name].with_suffix(".tex") for name in DOCUMENTS)
+            return tuple(stems[name].with_suffix(".tex") for name in sources)
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
@@ -212,17 +227,40 @@ def build_worksheets(
                 jobs=default_typesetters() if jobs is None else jobs,
                 advance=bar.update,
             )
-            report(f"typeset {len(DOCUMENTS)} PDFs in {time.perf_counter() - started:.1f} s")
+            report(f"typeset {len(sources)} PDFs in {time.perf_counter() - started:.1f} s")
             written = []
             key_json = output / f"{spec.name}-key.json"
             answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
             with signals_deferred():
-                for name in DOCUMENTS:
+                for name in sources:
                     write_atomically(stems[name].with_suffix(".tex"), sources[name])
                     move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
                     written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
                 write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
     return (*written, key_json)
+
+
+def document_sources(
+    environment: jinja2.Environment,
+    context: Mapping[str, Any],
+    *,
+    split: bool = False,
+    paper: str | None = None,
+) -> dict[str, str]:
+    """Each document's LaTeX by its name (`worksheet`, `key`); with `split`, one worksheet
+    per variant (`worksheet-A`, ...), each holding that variant alone."""
+    worksheets = {"worksheet": context}
+    if split:
+        worksheets = {
+            f"worksheet-{variant['id']}": {**context, "variants": [variant]}
+            for variant in context["variants"]
+        }
+    sources = {
+        name: render_document(environment, "worksheet", one, paper=paper)
+        for name, one in worksheets.items()
+    }
+    sources["key"] = render_document(environment, "key", context, paper=paper)
+    return sources
 
 
 def distinct_problems(variants: Sequence[Variant]) -> list[ProblemKey]:
@@ -299,55 +337,28 @@ def worksheet_context(
 ) -> dict[str, Any]:
     """What both templates see: user text escaped, derivgen's LaTeX as it is."""
     total = sum(problem.points for problem in spec.problems)
+    contexts = []
+    for variant in variants:
+        problems = problems_context(variant, solutions)
+        contexts.append(
+            {
+                "id": variant.id,
+                "marker": f"% derivgen: variant {variant.id}",
+                "problems": problems,
+                "answers": answer_table(problems),
+            }
+        )
     return {
         "title": plain_text(spec.title),
         "course": plain_text(spec.course),
         "date": plain_text(spec.date),
-        "instructions": _paragraphs(spec.instructions),
-        "total_points": _number(total),
-        "total_points_label": _points_label(total),
+        "instructions": paragraphs(spec.instructions),
+        "total_points": f"{total:g}",
+        "total_points_label": points_label(total),
         "seed": plain_text(seed),
         "variant_count": len(variants),
-        "variants": [
-            {
-                "id": variant.id,
-                "marker": f"% derivgen: variant {variant.id}",
-                "problems": [
-                    _problem_context(variant, p, solutions[p.key]) for p in variant.problems
-                ],
-            }
-            for variant in variants
-        ],
+        "variants": contexts,
     }
-
-
-def _problem_context(variant: Variant, problem: Problem, solution: Solution) -> dict[str, Any]:
-    number = problem.spec.number
-    return {
-        "number": number,
-        "marker": f"% derivgen: variant {variant.id}, problem {number}",
-        "points": _number(problem.spec.points),
-        "points_label": _points_label(problem.spec.points),
-        "prompt": _paragraphs(problem.spec.prompt),
-        "space": f"{problem.spec.space:g}cm",
-        "question": solution.question,
-        "answer": solution.answer,
-        "derivation": solution.derivation,
-    }
-
-
-def _paragraphs(text: str) -> str:
-    """User text whose blank lines separate paragraphs, escaped for LaTeX."""
-    pieces = [plain_text(piece) for piece in re.split(r"\n\s*\n", text) if piece.strip()]
-    return "\n\\par\n".join(pieces)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _points_label(value: float) -> str:
-    return f"{_number(value)} point" + ("" if value == 1 else "s")
 
 
 def worksheet_environment(templates: Path | None = None) -> jinja2.Environment:
@@ -358,11 +369,18 @@ def worksheet_environment(templates: Path | None = None) -> jinja2.Environment:
     return latex_environment([*([Path(templates)] if templates else []), own])
 
 
-def render_document(environment: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+def render_document(
+    environment: jinja2.Environment,
+    name: str,
+    context: Mapping[str, Any],
+    *,
+    paper: str | None = None,
+) -> str:
     """The whole LaTeX source of one document: pylatex's article around the templates."""
     doc = new_article(
         geometry={"margin": "2.2cm", "headheight": "14pt", "includehead": "true"},
-        packages=("fancyhdr", "needspace"),
+        packages=("fancyhdr", "needspace", "longtable"),
+        paper=paper,
     )
     doc.preamble.append(NoEscape(_REPRODUCIBLE))
     doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))

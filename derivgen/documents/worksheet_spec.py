@@ -8,20 +8,25 @@
     layout = "denominator"                  # optional: "numerator" or "denominator"
     views = ["index", "vec", "backprop"]    # optional, of a derivative by a matrix
     points = 4                              # required, more than 0
-    prompt = "From section 1 of the note."  # optional, printed before the question
-    space = 6                               # optional: centimetres left to work in
+    prompt = "From section 1: `y = W x`."   # optional; maths between backticks
+    space = 6                               # optional: centimetres (default: by the key)
     [problem.random]                        # optional, drawn anew for every variant
     indices = { i = [1, 9], j = [1, 9] }    # index names of the target, each from a range;
                                             # a list (["i", "j"]) draws within the sizes
     sizes = { C = [3, 6] }                  # size names of `shapes`, each from a range
     symbols = { W = ["W", "A", "M"] }       # a symbol of the equation, renamed from a list
+    [[problem.parts]]                       # instead of target and points: (a), (b), ...
+    target = "dy/dW"                        # each with target, points, prompt, space,
+    points = 2                              # layout, views; the draws are the problem's
 
 Every check a variant could fail is made here, on the ranges, so that a spec that builds three
 variants builds thirty: an index may never be drawn beyond a size it runs over, nor a size
 drawn as 1 leave no matrix for the views. `layout` and `views` are derive()'s keywords: the
 arrangement of the assembled matrix (by default the note's) and the math.SE thread's views
 added to the key's derivation (index notation, vectorization, backpropagation), which apply
-only to a derivative by a matrix.
+only to a derivative by a matrix. A problem with parts becomes one ProblemSpec per part,
+sharing its number; a prompt's backticked maths must parse and shape under every letter a
+variant may draw (documents.prompt_maths).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,18 +43,18 @@ from typing import Any, TypeVar
 
 import sympy
 
+from derivgen.documents.prompt_maths import check_maths, rename_symbols
 from derivgen.documents.unicode_text import first_untypesettable
-from derivgen.errors import DerivgenError, EquationError, ShapeError
+from derivgen.errors import DerivgenError, EquationError, ParseError, ShapeError
 from derivgen.model.inference import infer_shapes
 from derivgen.model.shapes import Shapes
 from derivgen.model.target import ResolvedTarget, resolve_target
 from derivgen.parse import parse_equation, parse_target
-from derivgen.parse.ast import Equation, ShapeDeclaration, Target, symbols_in
+from derivgen.parse.ast import Equation, ShapeDeclaration, Target
 from derivgen.parse.shapes import parse_dims
 from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.views import VIEWS, check_views
 
-DEFAULT_SPACE_CM = 6.0
 MAX_SPACE_CM = 24.0
 
 _TOP_FIELDS = ("title", "course", "date", "instructions", "problem")
@@ -62,7 +68,9 @@ _PROBLEM_FIELDS = (
     "prompt",
     "space",
     "random",
+    "parts",
 )
+_PART_FIELDS = ("target", "points", "prompt", "space", "layout", "views")
 _RANDOM_FIELDS = ("indices", "sizes", "symbols")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -76,6 +84,10 @@ Dim = int | str
 
 class SpecError(DerivgenError):
     """A problem-set file that cannot be built; the message names the problem and the field."""
+
+
+class SpecMathsError(SpecError, ParseError):
+    """Backticked maths in a prompt that does not parse: the caret goes under the spot."""
 
 
 @dataclass(frozen=True)
@@ -105,12 +117,18 @@ class ProblemSpec:
     """derive()'s `views`, in the order it shows them, so the same views make the same problem."""
     points: int | float
     prompt: str
-    space: float
+    space: float | None
+    """Centimetres to work in; None to size the room by the key's derivation."""
     random: Randomisation
     parsed_equation: Equation
     parsed_target: Target
     index_sizes: Mapping[str, tuple[Dim, ...]]
     """Each randomised index name -> the sizes of the axes it indexes (the target's halves)."""
+    part: str = ""
+    """The part's letter (a, b, ...) when the problem has `parts`: the parts of a problem
+    share its number, equation, shapes and draws; each has its own target and points."""
+    part_prompt: str = ""
+    """The part's own prompt, printed after its letter (`prompt` is the problem's)."""
 
 
 @dataclass(frozen=True)
@@ -182,17 +200,67 @@ def _read_top(path: Path, name: str, data: dict[str, Any]) -> WorksheetSpec:
         course=course,
         date=date,
         instructions=instructions,
-        problems=tuple(_read_problem(path, n, p) for n, p in enumerate(problems, start=1)),
+        problems=tuple(
+            part
+            for number, problem in enumerate(problems, start=1)
+            for part in _read_problem(path, number, problem)
+        ),
     )
 
 
-def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
+def _read_problem(path: Path, number: int, data: dict[str, Any]) -> tuple[ProblemSpec, ...]:
+    """One problem, or with `parts` one ProblemSpec per part (sharing its number)."""
     label = problem_label(path, number, data.get("equation"))
 
     def fail(name: str, message: str) -> SpecError:
         return SpecError(f"{label}: field '{name}': {message}")
 
     _no_unknown(data, _PROBLEM_FIELDS, fail)
+    if "parts" not in data:
+        return (_read_target(label, number, data),)
+    parts = data["parts"]
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
+        raise fail("parts", "must be a list of tables, written [[problem.parts]]")
+    for name in ("target", "points"):
+        if name in data:
+            raise fail(name, f"a problem with parts gives each part its {name}, not the problem")
+    if len(parts) > len(string.ascii_lowercase):
+        raise fail("parts", f"at most {len(string.ascii_lowercase)} parts, not {len(parts)}")
+    shared = {key: value for key, value in data.items() if key != "parts"}
+    read = []
+    for letter, part in zip(string.ascii_lowercase, parts, strict=False):
+        part_label = f"{label}, part ({letter})"
+
+        def fail_part(name: str, message: str, where: str = part_label) -> SpecError:
+            return SpecError(f"{where}: field '{name}': {message}")
+
+        _no_unknown(part, _PART_FIELDS, fail_part)
+        own_prompt = _text(part, "prompt", fail_part, printed=True)
+        merged = {**shared, **{key: value for key, value in part.items() if key != "prompt"}}
+        read.append(
+            _read_target(part_label, number, merged, part=(letter, own_prompt), problem=label)
+        )
+    for index in _read_random(shared.get("random", {}), fail).indices:
+        if not any(index in p.random.indices for p in read):
+            raise fail("random.indices", f"{index} is not an index name of any part's target")
+    return tuple(read)
+
+
+def _read_target(
+    label: str,
+    number: int,
+    data: dict[str, Any],
+    *,
+    part: tuple[str, str] | None = None,
+    problem: str | None = None,
+) -> ProblemSpec:
+    """A problem with one target: a whole problem, or a `part` (its letter and own prompt)
+    with the problem's fields, which keeps of `random.indices` those of its own target;
+    `problem` labels what is wrong with the problem's own prompt."""
+
+    def fail(name: str, message: str) -> SpecError:
+        return SpecError(f"{label}: field '{name}': {message}")
+
     equation = _text(data, "equation", fail, required=True)
     target = _text(data, "target", fail, required=True)
     parsed_equation = _parsed(parse_equation, equation, "equation", fail)
@@ -210,12 +278,15 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
     if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
         raise fail("points", f"must be a number more than 0, not {points!r}")
     prompt = _text(data, "prompt", fail, printed=True)
-    space = data.get("space", DEFAULT_SPACE_CM)
-    if isinstance(space, bool) or not isinstance(space, int | float):
+    space = data.get("space")
+    if space is not None and (isinstance(space, bool) or not isinstance(space, int | float)):
         raise fail("space", f"must be a number of centimetres, not {space!r}")
-    if not 0 <= space <= MAX_SPACE_CM:
+    if space is not None and not 0 <= space <= MAX_SPACE_CM:
         raise fail("space", f"must be between 0 and {MAX_SPACE_CM:g} centimetres, not {space}")
     random = _read_random(data.get("random", {}), fail)
+    if part:
+        own = index_names(parsed_target)
+        random = replace(random, indices={k: v for k, v in random.indices.items() if k in own})
 
     shapes = _shaped(parsed_equation, declarations, fail)
     resolved = _check_target(parsed_target, parsed_equation, shapes, random, fail)
@@ -227,6 +298,9 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
         views, parsed_equation, parsed_target, declarations, random=random, fail=fail
     )
     _check_symbols(parsed_equation, parsed_target, shapes, random, fail)
+    _check_prompt_maths(prompt, shapes, random, problem or label)
+    letter, part_prompt = part or ("", "")
+    _check_prompt_maths(part_prompt, shapes, random, label)
     return ProblemSpec(
         number=number,
         equation=equation,
@@ -236,11 +310,13 @@ def _read_problem(path: Path, number: int, data: dict[str, Any]) -> ProblemSpec:
         views=tuple(view for view in VIEWS if view in views),
         points=points,
         prompt=prompt,
-        space=float(space),
+        space=None if space is None else float(space),
         random=random,
         parsed_equation=parsed_equation,
         parsed_target=parsed_target,
         index_sizes=index_sizes,
+        part=letter,
+        part_prompt=part_prompt,
     )
 
 
@@ -280,6 +356,18 @@ def _typesettable(text: str, name: str, fail: Fail) -> None:
             f"the character {char} (U+{ord(char):04X}) cannot be typeset in text: write "
             "maths in the equation, or spell it out",
         )
+
+
+def _check_prompt_maths(prompt: str, shapes: Shapes, random: Randomisation, label: str) -> None:
+    """Backticked maths parses and shapes, under every name a variant may draw."""
+
+    def fail(reason: str, text: str, position: int) -> SpecMathsError:
+        return SpecMathsError(f"{label}: field 'prompt': {reason}", text, position)
+
+    check_maths(prompt, shapes, {}, fail)
+    for symbol, letters in random.symbols.items():
+        for letter in letters:
+            check_maths(prompt, shapes, {symbol: letter}, fail)
 
 
 def _parsed(parse: Callable[[str], T], text: str, name: str, fail: Fail) -> T:
@@ -557,16 +645,3 @@ def _check_symbols(
                 parse_equation(renamed)
             except DerivgenError as error:
                 raise fail("random.symbols", f"{symbol} as {letter}: {error.message}") from None
-
-
-def rename_symbols(equation: Equation, names: Mapping[str, str]) -> str:
-    """The equation's text with symbols renamed by `names`, everything else as typed."""
-    text = equation.text
-    occurrences = [
-        (s.span, names[s.name])
-        for s in (equation.lhs, *symbols_in(equation.rhs))
-        if s.name in names
-    ]
-    for (start, end), name in sorted(occurrences, reverse=True):
-        text = text[:start] + name + text[end:]
-    return text

@@ -33,6 +33,8 @@ class Problem:
     shapes: tuple[tuple[str, str], ...]
     drawn: str
     """The draws for messages, such as `i = 3, j = 7, W as A`; empty when nothing is drawn."""
+    names: tuple[tuple[str, str], ...] = ()
+    """The symbols renamed by the draw (old, new), for the prompt's maths."""
 
     @property
     def key(self) -> ProblemKey:
@@ -59,55 +61,80 @@ def variant_id(number: int) -> str:
 
 def draw_variants(spec: WorksheetSpec, count: int, seed: str) -> tuple[Variant, ...]:
     """`count` variants of `spec`, determined by `seed` alone."""
-    columns = [_draw_problem(problem, count, seed) for problem in spec.problems]
+    columns = [
+        column
+        for problem in _problems_with_parts(spec.problems)
+        for column in _draw_problem(problem, count, seed)
+    ]
     return tuple(
         Variant(id=variant_id(number), problems=tuple(column[number - 1] for column in columns))
         for number in range(1, count + 1)
     )
 
 
+def _problems_with_parts(specs: tuple[ProblemSpec, ...]) -> list[tuple[ProblemSpec, ...]]:
+    """The spec's problems, each as its parts (one, for a problem without parts)."""
+    grouped: dict[int, list[ProblemSpec]] = {}
+    for spec in specs:
+        grouped.setdefault(spec.number, []).append(spec)
+    return [tuple(parts) for parts in grouped.values()]
+
+
 @dataclass(frozen=True)
 class _Draw:
     symbols: tuple[tuple[str, str], ...]
     sizes: tuple[tuple[str, int], ...]
-    indices: tuple[tuple[str, int], ...]
+    indices: tuple[tuple[tuple[str, int], ...], ...]
+    """Each part's index draws, in the order of the parts."""
 
 
-def _draw_problem(problem: ProblemSpec, count: int, seed: str) -> list[Problem]:
-    if not problem.random:
-        fixed = Problem(
-            spec=problem,
-            equation=problem.equation,
-            target=problem.target,
-            shapes=tuple(problem.shapes.items()),
-            drawn="",
-        )
-        return [fixed] * count
-    generator = random.Random(f"{seed}:{problem.number}")
+def _draw_problem(parts: tuple[ProblemSpec, ...], count: int, seed: str) -> list[list[Problem]]:
+    """One column of variants per part; the parts of a problem share one draw of symbols
+    and sizes, so they keep asking about the same equation."""
+    first = parts[0]
+    if not any(part.random for part in parts):
+        return [[_as_given(part)] * count for part in parts]
+    generator = random.Random(f"{seed}:{first.number}")
     seen: set[_Draw] = set()
     drawn = []
     for _ in range(count):
-        draw = _draw(problem, generator)
+        draw = _draw(parts, generator)
         for _ in range(REDRAWS):
             if draw not in seen:
                 break
-            draw = _draw(problem, generator)
+            draw = _draw(parts, generator)
         seen.add(draw)
-        drawn.append(_concrete(problem, draw))
-    return drawn
+        drawn.append(draw)
+    return [[_concrete(part, draw, n) for draw in drawn] for n, part in enumerate(parts)]
 
 
-def _draw(problem: ProblemSpec, generator: random.Random) -> _Draw:
-    """Symbols, then sizes, then indices (whose ranges may depend on the sizes drawn)."""
-    rules = problem.random
+def _as_given(problem: ProblemSpec) -> Problem:
+    """A problem that draws nothing: as the spec wrote it, in every variant."""
+    return Problem(
+        spec=problem,
+        equation=problem.equation,
+        target=problem.target,
+        shapes=tuple(problem.shapes.items()),
+        drawn="",
+    )
+
+
+def _draw(parts: tuple[ProblemSpec, ...], generator: random.Random) -> _Draw:
+    """Symbols, then sizes, then the indices (whose ranges may depend on the sizes), each
+    index name once however many parts use it."""
+    rules = parts[0].random
     symbols = tuple((name, generator.choice(letters)) for name, letters in rules.symbols.items())
     sizes = tuple((name, generator.randint(*bounds)) for name, bounds in rules.sizes.items())
     values = dict(sizes)
-    indices = []
-    for name, bounds in rules.indices.items():
-        low, high = bounds or (1, _smallest_drawn(problem.index_sizes[name], values))
-        indices.append((name, generator.randint(low, high)))
-    return _Draw(symbols=symbols, sizes=sizes, indices=tuple(indices))
+    drawn: dict[str, int] = {}  # an index name the parts share gets one value
+    for part in parts:
+        for name, bounds in part.random.indices.items():
+            if name not in drawn:
+                runs_over = [n for p in parts for n in p.index_sizes.get(name, ())]
+                low, high = bounds or (1, _smallest_drawn(tuple(runs_over), values))
+                drawn[name] = generator.randint(low, high)
+    indices = tuple(tuple((name, drawn[name]) for name in part.random.indices) for part in parts)
+    return _Draw(symbols=symbols, sizes=sizes, indices=indices)
 
 
 def _smallest_drawn(sizes: tuple[int | str, ...], drawn: dict[str, int]) -> int:
@@ -115,10 +142,11 @@ def _smallest_drawn(sizes: tuple[int | str, ...], drawn: dict[str, int]) -> int:
     return min(size if isinstance(size, int) else drawn[size] for size in sizes)
 
 
-def _concrete(problem: ProblemSpec, draw: _Draw) -> Problem:
+def _concrete(problem: ProblemSpec, draw: _Draw, part: int) -> Problem:
+    """The problem (or its `part`-th part) as `draw` states it."""
     names = dict(draw.symbols)
     sizes = {name: str(value) for name, value in draw.sizes}
-    indices = dict(draw.indices)
+    indices = dict(draw.indices[part])
     shapes = tuple(
         (names.get(name, name), ",".join(sizes.get(d.strip(), d.strip()) for d in dims.split(",")))
         for name, dims in problem.shapes.items()
@@ -132,11 +160,12 @@ def _concrete(problem: ProblemSpec, draw: _Draw) -> Problem:
         return f"d{shown}[{','.join(str(indices.get(i, i)) for i in given)}]"
 
     described = [f"{old} as {new}" for old, new in draw.symbols if old != new]
-    described += [f"{name} = {value}" for name, value in (*draw.sizes, *draw.indices)]
+    described += [f"{name} = {value}" for name, value in (*draw.sizes, *draw.indices[part])]
     return Problem(
         spec=problem,
         equation=rename_symbols(problem.parsed_equation, names),
         target=f"{half(target.of, target.of_indices)}/{half(target.by, target.by_indices)}",
         shapes=shapes,
         drawn=", ".join(described),
+        names=draw.symbols,
     )

@@ -18,6 +18,7 @@ from derivgen.render.prose import arrangement as layout_clause
 from derivgen.render.prose import check_sentence, condition_sides, describe, listing, rule_names
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import AssembleStep, Dots, Part, Slice, Step, Term
+from derivgen.steps.views import VIEWS
 from derivgen.verify import Checked
 
 _DOTS = {Dots.LOW: r"\dots", Dots.ACROSS: r"\cdots", Dots.DOWN: r"\vdots", Dots.DIAGONAL: r"\ddots"}
@@ -192,19 +193,29 @@ class LatexRenderer:
 
     def answer(self, checked: Checked) -> str:
         """The final answer as one line of display maths (no delimiters), for a key to box."""
+        return self.answers(checked)[0]
+
+    def answers(self, checked: Checked) -> tuple[str, ...]:
+        """Every form of the final answer a key boxes, each one line of display maths: the
+        result, then each view's that says something else (index notation, vec, backprop)."""
         derived = checked.derived
         answer = derived.answer
-        return (
-            self.environment.get_template("answer.tex.j2")
-            .render(
+        template = self.environment.get_template("answer.tex.j2")
+        forms = ["result"] + [view for view in VIEWS if getattr(answer, view) is not None]
+        rendered = (
+            template.render(
+                form=form,
                 d=derived,
                 entry=answer.entry,
                 general=answer.general,
                 matrix=answer.matrix,
+                index=answer.index,
+                vec=answer.vec,
                 backprop=answer.backprop,
-            )
-            .strip()
+            ).strip()
+            for form in forms
         )
+        return tuple(dict.fromkeys(rendered))
 
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""

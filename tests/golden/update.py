@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from derivgen import derive
 from tests.golden.cases import CASES
+from tests.golden.key_tables import rendered_tables
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,6 +25,7 @@ def rendered() -> dict[Path, str]:
         derivation = derive(equation, target, shapes)
         files[HERE / f"{name}.tex"] = derivation.to_latex()
         files[HERE / f"{name}.txt"] = derivation.to_text()
+    files.update(rendered_tables(HERE))
     return files
 
 
