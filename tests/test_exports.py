@@ -61,17 +61,21 @@ def test_moodle_has_a_category_per_problem_then_one_question_per_variant(moodle)
     assert moodle.tag == "quiz"
     questions = moodle.findall("question")
     assert len(questions) == len(spec.problems) * (1 + VARIANTS)
-    for number, start in enumerate(range(0, len(questions), 1 + VARIANTS), start=1):
+    assert any(problem.part for problem in spec.problems), "the spec has parts"
+    starts = range(0, len(questions), 1 + VARIANTS)
+    for problem, start in zip(spec.problems, starts, strict=True):
         category, *variants = questions[start : start + 1 + VARIANTS]
         assert category.get("type") == "category"
         path = category.findtext("category/text")
-        assert path.startswith(f"$course$/top/{spec.title}/Problem {number} (")
+        label = f"{problem.number}{problem.part}"  # 4a for part (a) of problem 4
+        assert path == f"$course$/top/{spec.title}/Problem {label} ({problem.equation})"
         for letter, question in zip("ABC", variants, strict=True):
             assert question.get("type") in {"numerical", "essay"}
-            assert question.findtext("name/text") == f"{spec.title}: Problem {number}, variant {letter}"
+            name = f"{spec.title}: Problem {label}, variant {letter}"
+            assert question.findtext("name/text") == name
             assert question.find("questiontext").get("format") == "html"
             assert question.find("generalfeedback").get("format") == "html"
-            assert float(question.findtext("defaultgrade")) == spec.problems[number - 1].points
+            assert float(question.findtext("defaultgrade")) == problem.points
 
 
 def test_moodle_texts_are_html_with_balanced_maths_and_no_latex_outside_it(moodle) -> None:
@@ -91,10 +95,10 @@ def test_moodle_texts_are_html_with_balanced_maths_and_no_latex_outside_it(moodl
 def test_the_variants_are_the_worksheets(moodle) -> None:
     drawn = draw_variants(read_spec(NOTE), VARIANTS, "0")
     bank = question_bank(NOTE, variants=VARIANTS, seed="0")
-    for problem, questions in bank.problems:
+    for place, (_, questions) in enumerate(bank.problems):
         for variant, question in zip(drawn, questions, strict=True):
             assert question.variant == variant.id
-            assert question.problem == variant.problems[problem.number - 1]
+            assert question.problem == variant.problems[place]
 
 
 def test_numerical_answers_are_the_true_partials(moodle) -> None:

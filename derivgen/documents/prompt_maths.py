@@ -58,17 +58,26 @@ def check_maths(text: str, shapes: Shapes, names: Mapping[str, str], fail: Fail)
         maths_latex(piece, shapes, names, fail)
 
 
-def prompt_latex(text: str, shapes: Shapes, names: Mapping[str, str]) -> str:
-    """`text` for LaTeX: plain text escaped, each backticked piece as inline maths with the
-    variant's `names` for the problem's symbols. The spec was checked, so every piece parses."""
+def typeset_pieces(
+    text: str, shapes: Shapes, names: Mapping[str, str]
+) -> Iterator[tuple[bool, str]]:
+    """(is_maths, piece) of `text`: plain text as written, each backticked piece as LaTeX with
+    the variant's `names` for the problem's symbols. The spec was checked, so every piece
+    parses."""
 
     def fail(reason: str, piece: str, _: int) -> DerivgenError:
         return DerivgenError(f"prompt maths `{piece}`: {reason}")
 
-    out = []
     for is_maths, piece in split_maths(text):
+        yield is_maths, maths_latex(piece, shapes, names, fail) if is_maths else piece
+
+
+def prompt_latex(text: str, shapes: Shapes, names: Mapping[str, str]) -> str:
+    """`text` for LaTeX: plain text escaped, each backticked piece as inline maths."""
+    out = []
+    for is_maths, piece in typeset_pieces(text, shapes, names):
         if is_maths:
-            out.append(f"${maths_latex(piece, shapes, names, fail)}$")
+            out.append(f"${piece}$")
         elif piece:
             # plain_text trims; the spaces around a piece of maths are kept as one space.
             before = " " if piece[:1].isspace() else ""

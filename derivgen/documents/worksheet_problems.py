@@ -94,7 +94,7 @@ def _problem(
 ) -> dict[str, Any]:
     first = parts[0]
     number = first.spec.number
-    shapes = _shapes(first)
+    shapes = stated_shapes(first)
     names = dict(first.names)
     total = sum(part.spec.points for part in parts)
     context = _part(variant, first, solutions[first.key], shapes, names)
@@ -137,7 +137,7 @@ def _part(
     }
 
 
-def _shapes(problem: Problem) -> Shapes:
+def stated_shapes(problem: Problem) -> Shapes:
     """The shapes of the problem as the variant states it (renamed symbols, drawn sizes)."""
     declared = {name: parse_dims(name, dims) for name, dims in problem.shapes}
     return infer_shapes(parse_equation(problem.equation), declared)

@@ -16,6 +16,7 @@ import sympy
 
 from derivgen.api import Derivation, derive
 from derivgen.documents.worksheet import derive_all
+from derivgen.documents.worksheet_problems import stated_shapes
 from derivgen.documents.worksheet_spec import ProblemSpec, WorksheetSpec, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, draw_variants
 from derivgen.errors import DerivgenError
@@ -55,7 +56,7 @@ class BankQuestion:
 
     @property
     def name(self) -> str:
-        return f"Problem {self.problem.spec.number}, variant {self.variant}"
+        return f"Problem {problem_label(self.problem.spec)}, variant {self.variant}"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Bank:
     spec: WorksheetSpec
     seed: str
     problems: tuple[tuple[ProblemSpec, tuple[BankQuestion, ...]], ...]
-    """Each problem of the spec with its questions, one per variant, in order."""
+    """Each problem (or part) of the spec with its questions, one per variant, in order."""
 
 
 def question_bank(spec: Path | WorksheetSpec, *, variants: int = 1, seed: str = "0") -> Bank:
@@ -92,16 +93,19 @@ def question_bank(spec: Path | WorksheetSpec, *, variants: int = 1, seed: str = 
         return result
 
     solutions = derive_all(spec, drawn, recording, jobs=1)
-    columns: dict[int, list[BankQuestion]] = {p.number: [] for p in spec.problems}
+    columns: dict[str, list[BankQuestion]] = {problem_label(p): [] for p in spec.problems}
     for variant in drawn:
         for problem in variant.problems:
             solution, derivation = solutions[problem.key], derived[problem.key]
-            columns[problem.spec.number].append(
+            prompts = (problem.spec.prompt, problem.spec.part_prompt)
+            columns[problem_label(problem.spec)].append(
                 BankQuestion(
                     problem=problem,
                     variant=variant.id,
-                    identifier=f"P{problem.spec.number}-{variant.id}",
-                    question=question_html(problem.spec.prompt, solution.question),
+                    identifier=f"P{problem_label(problem.spec)}-{variant.id}",
+                    question=question_html(
+                        prompts, stated_shapes(problem), dict(problem.names), solution.question
+                    ),
                     answer=answer_html(solution.answer, solution.form, solution.checkable),
                     numeric=numeric_answer(derivation),
                     feedback=derivation_html(derivation.checked),
@@ -110,8 +114,13 @@ def question_bank(spec: Path | WorksheetSpec, *, variants: int = 1, seed: str = 
     return Bank(
         spec=spec,
         seed=seed,
-        problems=tuple((p, tuple(columns[p.number])) for p in spec.problems),
+        problems=tuple((p, tuple(columns[problem_label(p)])) for p in spec.problems),
     )
+
+
+def problem_label(problem: ProblemSpec) -> str:
+    """`4` for a problem, `4a` for its part (a): the problem's name in the bank."""
+    return f"{problem.number}{problem.part}"
 
 
 def numeric_answer(derivation: Derivation) -> Numeric | None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
+from derivgen.documents.prompt_maths import typeset_pieces
+from derivgen.model.shapes import Shapes
 from derivgen.render.latex import renderer
 from derivgen.render.text import TextRenderer
 from derivgen.verify import Checked
@@ -112,12 +114,19 @@ def _prose(block: str) -> list[ET.Element]:
     return [paragraph, listed]
 
 
-def question_html(prompt: str, question: str) -> list[ET.Element]:
-    """The prompt (user text) and the worksheet's question sentence, its `$...$` maths as
-    `\\( \\)`; the sentence's words are derivgen's own, with no LaTeX markup outside maths."""
-    blocks = []
-    if prompt.strip():
-        blocks.append(_paragraph(" ".join(prompt.split())))
+def question_html(
+    prompts: Sequence[str], shapes: Shapes, names: Mapping[str, str], question: str
+) -> list[ET.Element]:
+    """The prompts (user text: the problem's, then a part's), their backticked maths as
+    `\\( \\)` typeset as the worksheet typesets it, and the worksheet's question sentence,
+    its `$...$` maths as `\\( \\)`; the sentence's words are derivgen's own, with no LaTeX
+    markup outside maths."""
+    blocks = [
+        _paragraph(" ".join(_prompt_text(paragraph, shapes, names).split()))
+        for prompt in prompts
+        for paragraph in re.split(r"\n\s*\n", prompt)
+        if paragraph.strip()
+    ]
     pieces = question.split("$")
     words = pieces[0::2]
     if len(pieces) % 2 == 0 or any(re.search(r"[\\{}]", w) for w in words):
@@ -125,6 +134,14 @@ def question_html(prompt: str, question: str) -> list[ET.Element]:
     maths = (rf"\({piece}\)" for piece in pieces[1::2])
     blocks.append(_paragraph("".join(w + next(maths, "") for w in words)))
     return blocks
+
+
+def _prompt_text(text: str, shapes: Shapes, names: Mapping[str, str]) -> str:
+    """User text as it is, each backticked piece as `\\( LaTeX \\)`."""
+    return "".join(
+        rf"\({piece}\)" if is_maths else piece
+        for is_maths, piece in typeset_pieces(text, shapes, names)
+    )
 
 
 def answer_html(answer: str, form: str, checkable: str) -> list[ET.Element]:

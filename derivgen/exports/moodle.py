@@ -14,7 +14,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from derivgen.exports.bank import Bank, BankQuestion
+from derivgen.documents.worksheet_spec import ProblemSpec
+from derivgen.exports.bank import Bank, BankQuestion, problem_label
 
 _IDNUMBER = 100
 """The length of Moodle's question.idnumber column."""
@@ -27,23 +28,24 @@ def moodle_xml(bank: Bank) -> bytes:
     quiz = ET.Element("quiz")
     quiz.append(ET.Comment(f" derivgen: {bank.spec.title}, seed {bank.seed} "))
     for problem, questions in bank.problems:
-        quiz.append(_category(bank, problem.number, problem.equation))
+        quiz.append(_category(bank, problem))
         for question in questions:
             quiz.append(_question(bank, question))
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def category_path(bank: Bank, number: int, equation: str) -> str:
-    """`$course$/top/TITLE/Problem 1 (y = W x)`; a `/` inside a name is written `//`."""
-    names = (bank.spec.title, f"Problem {number} ({equation})")
+def category_path(bank: Bank, problem: ProblemSpec) -> str:
+    """`$course$/top/TITLE/Problem 1 (y = W x)` (`Problem 4a (...)` for a part); a `/` inside
+    a name is written `//`."""
+    names = (bank.spec.title, f"Problem {problem_label(problem)} ({problem.equation})")
     return "/".join(["$course$", "top", *(n.replace("/", "//") for n in names)])
 
 
-def _category(bank: Bank, number: int, equation: str) -> ET.Element:
+def _category(bank: Bank, problem: ProblemSpec) -> ET.Element:
     question = ET.Element("question", {"type": "category"})
     category = ET.SubElement(question, "category")
-    ET.SubElement(category, "text").text = category_path(bank, number, equation)
+    ET.SubElement(category, "text").text = category_path(bank, problem)
     return question
 
 
