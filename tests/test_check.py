@@ -252,6 +252,7 @@ def _at_point(case: Case, sizes: dict[str, int], values: dict) -> tuple[Arrays, 
 def _counterexample_holds(case: Case, result) -> None:
     """The reported entry is where the oracle's truth and the answer first differ, there."""
     c = result.counterexample
+    _small_enough_to_follow(c)
     arrays, point = _at_point(case, dict(c.sizes), c.values)
     wanted = true_matrix(case, arrays, case.layout).xreplace(point)
     claimed = sympy.ImmutableMatrix(case.claimed(arrays)).xreplace(point)
@@ -265,6 +266,13 @@ def _counterexample_holds(case: Case, result) -> None:
     assert all(wanted[i, j] == claimed[i, j] for i, j in earlier)
     assert result.report.derivation is not None
     assert result.report.derivation.verification.passed
+
+
+def _small_enough_to_follow(counterexample) -> None:
+    """The point a counterexample shows has entries a student can multiply by hand."""
+    entries = [v for array in counterexample.values.values() for v in array.flat]
+    assert entries
+    assert all(-5 <= v <= 5 and v != 0 for v in entries)
 
 
 def _delta(a: int, b: int) -> int:
@@ -370,6 +378,7 @@ def test_an_index_formula_gets_the_oracles_verdict(case: FormulaCase) -> None:
         return
     assert result.reason == "value"
     c = result.counterexample
+    _small_enough_to_follow(c)
     sizes = dict(c.sizes)
     arrays = oracle.instance({n: tuple(sizes.get(d, d) for d in s) for n, s in case.shapes.items()})
     point = {}

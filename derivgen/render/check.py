@@ -28,7 +28,7 @@ def number(value: Any) -> str:
     """An exact number as written (7, -3/4); a 50-digit one to 20 digits."""
     if isinstance(value, int | Fraction):
         return str(value)
-    if isinstance(value, mpmath.mpf | mpmath.mpc):
+    if isinstance(value, mpmath.ctx_mp_python.mpnumeric):  # any context's mpf or mpc
         return mpmath.nstr(value, 20)
     return str(value)
 
