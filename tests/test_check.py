@@ -434,6 +434,8 @@ def test_an_index_on_the_wrong_axis_is_a_wrong_shape() -> None:
             "error: the formula's index k is not an index of the target (its indices are i, j)",
         ),
         ("W[i, j]**99999999", "error: a power must be a number up to 12: W[i, j]**99999999"),
+        ("W[i, +", "error: '[' is never closed: W[i, +"),
+        ("W[i, j])", "error: ')' closes no bracket: W[i, j])"),
     ],
 )
 def test_bad_answers_are_one_error_line_with_status_2(answer, message, capsys) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from tokenize import TokenError
 
 import sympy
 from sympy.matrices.exceptions import ShapeError as SympyShapeError
@@ -182,10 +183,29 @@ def _entry_names(shapes: Mapping[str, Shape]) -> dict[str, object]:
     return names
 
 
+_CLOSING = {"LPAREN": "RPAREN", "LBRACKET": "RBRACKET"}
+
+
+def _balanced(text: str, tokens: list[Token]) -> None:
+    """Every bracket closed by its own kind, the first one that is not under the caret
+    (Python's tokenizer would otherwise fail without saying where)."""
+    opened: list[Token] = []
+    for token in tokens:
+        if token.kind in _CLOSING:
+            opened.append(token)
+        elif token.kind in _CLOSING.values():
+            if not opened or _CLOSING[opened[-1].kind] != token.kind:
+                raise ParseError(f"{token.text!r} closes no bracket", text, token.start)
+            opened.pop()
+    if opened:
+        raise ParseError(f"{opened[-1].text!r} is never closed", text, opened[-1].start)
+
+
 def _sympy(
     text: str, tokens: list[Token], names: Mapping[str, object], functions: Mapping[str, object]
 ) -> sympy.Basic:
     """`text` through sympy, once every token is known to mean what this problem says."""
+    _balanced(text, tokens)
     known = {**functions, **names}
     pieces: list[str] = []
     previous: Token | None = None
@@ -221,7 +241,7 @@ def _sympy(
         )
     except (SympyShapeError, ShapeError) as error:
         raise AnswerShapeError(f"the answer does not multiply out: {error}") from None
-    except (SyntaxError, TypeError, ValueError, AttributeError, IndexError) as error:
+    except (SyntaxError, TokenError, TypeError, ValueError, AttributeError, IndexError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DerivgenError(f"cannot read the answer {text!r}: {reason}") from None
     if not isinstance(expr, sympy.Basic):
