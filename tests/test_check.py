@@ -480,6 +480,8 @@ def test_the_cases_cover_every_verdict() -> None:
         ("f = W x", "df/dW"),
         ("L = (W x - t)^T (W x - t)", "dL/dW"),
         ("z = x W + b", "dz/dW"),
+        ("y = sigma(W x)", "dy/dx"),
+        ("s = sum(exp(A x))", "ds/dx"),
     ],
 )
 def test_the_key_json_answer_is_one_check_accepts(equation, target) -> None:

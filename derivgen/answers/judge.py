@@ -59,6 +59,9 @@ class Counterexample:
     """The 1-based (row, column) of that entry in a matrix answer."""
     formula: sympy.Basic | None = None
     """An index formula's value written out at that entry (such as x[1])."""
+    landed: tuple[int, ...] | None = None
+    """The same partial's indices on the instance, which numbers a large index anew (the
+    problem's ∂y₉/∂x₂ is the 3×4 instance's ∂y₂/∂x₂)."""
 
 
 @dataclass(frozen=True)
@@ -306,4 +309,5 @@ def _counterexample(
         true=true,
         sizes=draw.sizes(),
         values=dict(draw.inputs()),
+        landed=entry,
     )

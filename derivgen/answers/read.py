@@ -12,7 +12,7 @@ a meaning to: no other text reaches Python's `eval`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from tokenize import TokenError
 
@@ -22,7 +22,8 @@ from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transfo
 
 from derivgen.errors import DerivgenError, ParseError, ShapeError
 from derivgen.model.inference import infer_shapes
-from derivgen.model.ops.elementwise import ELEMENTWISE
+from derivgen.model.ops.base import is_matrix
+from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse import parse_equation
 from derivgen.parse.ast import Node, ShapeDeclaration, symbols_in
@@ -47,6 +48,23 @@ MATRIX_FUNCTIONS: dict[str, object] = {
     "Transpose": sympy.Transpose,
 }
 """sympy's matrix constructors that derivgen's JSON writes and a matrix answer may use."""
+
+
+def _elementwise(name: str) -> Callable[[sympy.Basic], sympy.Basic]:
+    """`sigma(W*x)` as derivgen's JSON writes it: the function of every entry of a matrix,
+    or of a scalar."""
+
+    def apply(arg: sympy.Basic) -> sympy.Basic:
+        return Applied(name, arg) if is_matrix(arg) else ELEMENTWISE[name](arg)
+
+    return apply
+
+
+SYMPY_MATRIX_FUNCTIONS: dict[str, object] = {
+    **MATRIX_FUNCTIONS,
+    **{name: _elementwise(name) for name in ELEMENTWISE},
+}
+"""What a matrix answer in sympy's syntax may apply: the constructors and σ, exp, log, …"""
 
 MAX_POWER = 12
 """A larger exponent is refused: `x[1]**99999999` would take a long time to evaluate exactly."""
@@ -89,7 +107,7 @@ def read_matrix(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
     if any(t.kind == "NAME" and t.text in MATRIX_FUNCTIONS for t in tokens) or any(
         t.kind == "LBRACKET" for t in tokens
     ):
-        expr = _sympy(text, tokens, _matrix_names(shapes), MATRIX_FUNCTIONS)
+        expr = _sympy(text, tokens, _matrix_names(shapes), SYMPY_MATRIX_FUNCTIONS)
         shape = getattr(expr, "shape", (1, 1))
         return MatrixAnswer(text=text, shape=(_dim(shape[0]), _dim(shape[1])), expr=expr)
     return _equation_syntax(text, shapes)

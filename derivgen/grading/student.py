@@ -102,9 +102,11 @@ def grade_student(sheet: ClassSheet, student: str, rows: Sequence[AnswerRow]) ->
         not_graded.append(f"Line {row.line}: {reason}; not graded.")
         warnings.append(f"{sheet.source} line {row.line} ({student}): {reason}; not graded")
     answers = []
+    known = [v for v in (normal_variant(r.variant) for r in rows) if v in sheet.variants]
+    own = known[0] if known else ""  # whose questions an unanswered problem shows
     for number, points in sheet.points.items():
         row = chosen.get(number)
-        graded = _graded(sheet, number, points, row)
+        graded = _graded(sheet, number, points, row, own)
         answers.append(graded)
         if row is not None and graded.reason:
             warnings.append(
@@ -132,7 +134,9 @@ def grade_student(sheet: ClassSheet, student: str, rows: Sequence[AnswerRow]) ->
     )
 
 
-def _graded(sheet: ClassSheet, number: int, points: float, row: AnswerRow | None) -> GradedAnswer:
+def _graded(
+    sheet: ClassSheet, number: int, points: float, row: AnswerRow | None, own: str
+) -> GradedAnswer:
     """One problem's verdict and feedback; every way it can fail scores 0 and says why."""
     zero = score_text(0, points)
     if row is None or not row.answer:
@@ -140,9 +144,8 @@ def _graded(sheet: ClassSheet, number: int, points: float, row: AnswerRow | None
         base = {"number": number, "status": "blank", "points": 0.0}
         if row is not None:
             base |= {"variant": normal_variant(row.variant), "line": row.line}
-        problem = (
-            None if row is None else sheet.variant_problem(normal_variant(row.variant), number)
-        )
+        variant = own if row is None else normal_variant(row.variant)
+        problem = sheet.variant_problem(variant, number)
         return GradedAnswer(
             **base,
             text=status_line,
