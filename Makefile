@@ -1,4 +1,5 @@
 # make examples  - set up (.venv with derivgen, TeX if missing), then build example PDFs into output/
+#                  and grade the example class (output/backprop-homework-graded/)
 # make test      - the same set-up plus the test extras, then the tests (LaTeX included) and ruff
 # make deps      - only the set-up for examples; safe to run again, it skips what is there
 #
@@ -60,6 +61,8 @@ examples: deps
 		-o output/y-equals-xW-by-W.pdf
 	$(VENV)/bin/derivgen worksheet examples/note-examples.toml --variants 3 --outdir output
 	$(VENV)/bin/derivgen worksheet examples/backprop-homework.toml --variants 3 --outdir output
+	$(VENV)/bin/derivgen grade examples/backprop-homework.toml examples/backprop-homework-answers.csv \
+		--variants 3 --outdir output/backprop-homework-graded
 
 test: tex venv
 	$(PIP_INSTALL) -e '.[test]'

@@ -8,12 +8,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-MAX_LENGTH = 80
-"""Characters kept of a long name: with `.failed.tex` and a `-2` it stays far below the
-255 bytes most file systems allow."""
+MAX_BYTES = 150
+"""UTF-8 bytes kept of a long name: with `.failed.tex` and a `-2` it stays well below the
+255 bytes most file systems allow for a file name."""
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-"""Path separators, the characters Windows refuses, and white space (one `_` per run)."""
+_UNSAFE = re.compile(r"[^\w.-]+")
+"""Anything but letters (of any script), digits, `_`, `.` and `-`: path separators, the
+characters Windows refuses, quotes, commas, white space, control characters (one `_` per
+run), so a name is also safe to type in a shell."""
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 """Names Windows gives to devices, with or without an extension."""
 FALLBACK = "student"
@@ -22,9 +24,10 @@ FALLBACK = "student"
 def file_stem(name: str) -> str:
     """A file name for `name` that is one plain file in its folder: no separators, no
     control characters, no leading dot (so no `..` and no hidden file), not a device."""
-    text = unicodedata.normalize("NFC", name)
-    text = "".join("_" if unicodedata.category(c).startswith("C") else c for c in text)
-    text = _UNSAFE.sub("_", text).strip("._-")[:MAX_LENGTH].rstrip("._-")
+    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip("._-")
+    while len(text.encode("utf-8")) > MAX_BYTES:
+        text = text[:-1]
+    text = text.rstrip("._-")
     if not text:
         return FALLBACK
     return f"{text}_" if _RESERVED.match(text) else text
