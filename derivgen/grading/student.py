@@ -186,7 +186,7 @@ def _graded(
             text="\n".join(shown),
             feedback=_feedback(number, zero, problem, _unchecked(row.answer, said), key=True),
         )
-    earned = points if result.correct else 0.0
+    earned = float(points) if result.correct else 0.0
     text = result.to_text().rstrip("\n")
     if not result.correct:
         text += f"\n\nThe key's answer: {problem.key}"
