@@ -109,32 +109,33 @@ def grade(
     bar = tqdm(
         total=len(by_student) * (1 if tex_only else 2),
         desc="grading",
-        unit="student",
+        unit="step",
         file=sys.stderr,
         disable=None if progress else True,
         delay=1.0,
         leave=False,
     )
-    with bar, mapped(_grade, list(by_student.items()), workers, sheet) as graded:
-        for result in graded:
-            grades.append(result)
-            bar.update()
-    report(f"graded {len(grades)} students with {workers} process{'es' * (workers > 1)}")
-    for line in warnings:
-        warn(line)
-    for result in grades:
-        for line in result.warnings:
-            warn(line)
-        warnings += result.warnings
     folder = Path(output) / FEEDBACK
     typesetters = default_typesetters() if jobs is None else jobs
-    with temporary_directory("derivgen-grade-") as staging:
-        pdfs, failed = (
-            ({}, []) if tex_only else _typeset(grades, stems, Path(staging), folder, typesetters)
-        )
-        for line in failed:
-            warn(line)
-        written = _put_in_place(sheet, grades, stems, pdfs, Path(output), tex_only=tex_only)
+    pdfs: dict[str, Path] = {}
+    failed: list[str] = []
+    with bar:
+        with mapped(_grade, list(by_student.items()), workers, sheet) as graded:
+            for result in graded:
+                grades.append(result)
+                bar.update()
+        report(f"graded {len(grades)} students with {workers} process{'es' * (workers > 1)}")
+        with temporary_directory("derivgen-grade-") as staging:
+            if not tex_only:
+                bar.set_description("typesetting")
+                pdfs, failed = _typeset(
+                    grades, stems, Path(staging), folder, typesetters, advance=bar.update
+                )
+            written = _put_in_place(sheet, grades, stems, pdfs, Path(output), tex_only=tex_only)
+    # after the bar is gone, so that each warning is a whole line of its own
+    warnings += [line for result in grades for line in result.warnings]
+    for line in (*warnings, *failed):
+        warn(line)
     return Grading(
         students=tuple(grades),
         stems=stems,
@@ -167,6 +168,8 @@ def _typeset(
     staging: Path,
     folder: Path,
     jobs: int,
+    *,
+    advance: Callable[[], object],
 ) -> tuple[dict[str, Path], list[str]]:
     """Every student's PDF into `staging`; a failure keeps its evidence in `folder` and is
     one line, and the others go on."""
@@ -177,6 +180,8 @@ def _typeset(
             return compile_pdf(result.latex, staging / f"{stem}.pdf", keep=folder / stem)
         except LatexError as error:
             return f"{result.student}: feedback PDF not written: {error.message}"
+        finally:
+            advance()
 
     with ThreadPoolExecutor(max(1, min(jobs, len(grades)))) as pool:
         built = list(pool.map(build, grades))
