@@ -20,10 +20,12 @@ import sympy
 
 import derivgen.grading.student as student_module
 from derivgen import DerivgenError, grade
+from derivgen.answers import REASONS
 from derivgen.cli import main
 from derivgen.documents.worksheet_spec import read_spec
 from derivgen.documents.worksheet_variants import draw_variants
 from derivgen.grading.file_names import file_stem, file_stems
+from derivgen.grading.student import NOT_GRADED
 from tests import oracle
 from tests.test_check import QUADRATIC, WX, Case, oracle_reason
 
@@ -258,8 +260,9 @@ def test_bad_rows_score_zero_with_a_warning_and_never_stop_the_run(tmp_path: Pat
     ann = result.student("Ann")
     assert ann.points == {1: 2.0, 2: 0.0, 3: 0.0, 4: 0.0}
     assert [a.status for a in ann.answers] == ["right", "unknown variant", "unreadable", "blank"]
+    assert set(REASONS) | set(NOT_GRADED) >= {a.status for a in ann.answers}
     assert warned == list(result.warnings)
-    assert len(warned) == 6
+    assert len(warned) == 7
     expected = [
         "line 8: no student named; skipped",
         "line 9: 3 fields, but the header has 4; skipped",
@@ -267,6 +270,7 @@ def test_bad_rows_score_zero_with_a_warning_and_never_stop_the_run(tmp_path: Pat
         "line 6 (Ann): a second answer to problem 1 (the one on line 2 is graded)",
         "line 3 (Ann, problem 2): variant 'Q' is not on the worksheet (its variants are A to C)",
         "line 5 (Ann, problem 3): the answer cannot be read: '(' is never closed",
+        "answers.csv (Ann): the rows name variants A, Q; each row is graded against its own",
     ]
     for line, fragment in zip(warned, expected, strict=True):
         assert "\n" not in line

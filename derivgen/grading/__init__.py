@@ -58,7 +58,11 @@ class Grading:
     """One line per feedback PDF that LaTeX could not build (its .txt is written)."""
 
     def student(self, name: str) -> StudentGrade:
-        return next(s for s in self.students if s.student == name)
+        """The grade of the student named `name` (KeyError when no row names them)."""
+        for grade in self.students:
+            if grade.student == name:
+                return grade
+        raise KeyError(name)
 
 
 def grade(

@@ -114,6 +114,11 @@ def grade_student(sheet: ClassSheet, student: str, rows: Sequence[AnswerRow]) ->
                 f"{graded.reason}; scored 0"
             )
     variants = tuple(dict.fromkeys(normal_variant(r.variant) for r in rows if r.variant.strip()))
+    if len(variants) > 1:
+        warnings.append(
+            f"{sheet.source} ({student}): the rows name variants {', '.join(variants)}; each "
+            "row is graded against its own"
+        )
     total = sum(a.points for a in answers)
     return StudentGrade(
         student=student,
