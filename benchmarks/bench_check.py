@@ -9,8 +9,8 @@ Prints two tables:
 2. `derivgen grade` on 30 students x examples/backprop-homework.toml (the example class's
    answers under 30 names, so right, wrong, blank and unreadable answers and an unknown
    variant all occur), with --jobs 1 and --jobs 2, each run in a fresh interpreter as the
-   CLI is: grading alone (--tex-only) and with the 30 feedback PDFs. The ratio is --jobs 2's
-   time over --jobs 1's.
+   CLI is: grading alone (--tex-only) and with the 30 feedback PDFs, beside the default (no
+   --jobs: one process grades, two PDFs compile side by side). Each ratio is over --jobs 1.
 
     python benchmarks/bench_check.py [--repeat N] [--grade-repeat N] [--no-pdf]
 """
@@ -94,9 +94,10 @@ def class_answers(path: Path) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def grade_seconds(answers: Path, outdir: Path, jobs: int, pdf: bool) -> float:
+def grade_seconds(answers: Path, outdir: Path, jobs: int | None, pdf: bool) -> float:
     command = [sys.executable, "-m", "derivgen", "grade", str(SPEC), str(answers), "-q"]
-    command += ["--variants", "3", "-o", str(outdir), "--jobs", str(jobs)]
+    command += ["--variants", "3", "-o", str(outdir)]
+    command += [] if jobs is None else ["--jobs", str(jobs)]
     command += [] if pdf else ["--tex-only"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
@@ -107,7 +108,7 @@ def grade_seconds(answers: Path, outdir: Path, jobs: int, pdf: bool) -> float:
 def grade_table(repeat: int, pdf: bool) -> None:
     print()
     print(f"derivgen grade, {STUDENTS} students x {SPEC.name} (median of {repeat} runs, seconds)")
-    print(f"{'what':<34}{'--jobs 1':>10}{'--jobs 2':>10}{'ratio':>8}")
+    print(f"{'what':<24}{'--jobs 1':>10}{'--jobs 2':>10}{'ratio':>8}{'default':>10}{'ratio':>8}")
     with tempfile.TemporaryDirectory(prefix="bench-check-") as scratch:
         answers = Path(scratch) / "answers.csv"
         class_answers(answers)
@@ -115,14 +116,14 @@ def grade_table(repeat: int, pdf: bool) -> None:
             if with_pdf and not pdf:
                 continue
             medians = []
-            for jobs in (1, 2):
-                runs = [
-                    grade_seconds(answers, Path(scratch) / f"out{jobs}", jobs, with_pdf)
-                    for _ in range(repeat)
-                ]
+            for jobs in (1, 2, None):
+                out = Path(scratch) / f"out-{jobs}"
+                runs = [grade_seconds(answers, out, jobs, with_pdf) for _ in range(repeat)]
                 medians.append(statistics.median(runs))
+            one, two, default = medians
             print(
-                f"{label:<34}{medians[0]:>10.2f}{medians[1]:>10.2f}{medians[1] / medians[0]:>8.2f}"
+                f"{label:<24}{one:>10.2f}{two:>10.2f}{two / one:>8.2f}"
+                f"{default:>10.2f}{default / one:>8.2f}"
             )
     print(f"(cores: {os.cpu_count()})")
 
