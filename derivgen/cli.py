@@ -167,7 +167,7 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
 
 
 GRADE_EXAMPLES = """examples:
-  derivgen grade examples/note-examples.toml examples/note-examples-answers.csv --variants 3
+  derivgen grade examples/backprop-homework.toml examples/backprop-homework-answers.csv --variants 3
   derivgen grade hw.toml answers.csv --seed 2025 -o graded --jobs 2
   derivgen grade hw.toml answers.csv --tex-only             # feedback .tex, no TeX run
 

@@ -11,6 +11,7 @@ that student's PDF (its evidence is kept beside it); every other file is written
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -124,17 +125,23 @@ def grade(
     pdfs: dict[str, Path] = {}
     failed: list[str] = []
     with bar:
+        started = time.perf_counter()
         with mapped(_grade, list(by_student.items()), workers, sheet) as graded:
             for result in graded:
                 grades.append(result)
                 bar.update()
-        report(f"graded {len(grades)} students with {workers} process{'es' * (workers > 1)}")
+        report(
+            f"graded {len(grades)} students with {workers} process{'es' * (workers > 1)} "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         with temporary_directory("derivgen-grade-") as staging:
             if not tex_only:
                 bar.set_description("typesetting")
+                started = time.perf_counter()
                 pdfs, failed = _typeset(
                     grades, stems, Path(staging), folder, typesetters, advance=bar.update
                 )
+                report(f"typeset {len(grades)} PDFs in {time.perf_counter() - started:.1f} s")
             written = _put_in_place(sheet, grades, stems, pdfs, Path(output), tex_only=tex_only)
     # after the bar is gone, so that each warning is a whole line of its own
     warnings += [line for result in grades for line in result.warnings]
