@@ -489,3 +489,16 @@ def test_the_key_json_answer_is_one_check_accepts(equation, target) -> None:
     form, answer = key_answer(target, derive(equation, target).as_dict())
     result = check(equation, target, **{form: answer})
     assert result.correct, result.to_text()
+
+
+def test_a_renumbered_counterexample_names_the_instances_entry() -> None:
+    """∂y₉/∂x₂ on a 3×4 instance is one of its own entries: the line says which, and the
+    true value is W's entry there on the point shown (y = W x, so ∂yᵢ/∂xⱼ = Wᵢⱼ)."""
+    result = check("y = W x", "dy[9]/dx[2]", "x[2]")
+    c = result.counterexample
+    row, col = c.landed
+    assert c.indices == (9, 2)
+    assert row <= c.sizes["C"] and col <= c.sizes["D"]
+    assert sympy.Integer(c.true) == c.values["W"][row - 1, col - 1]
+    assert f"∂y₉/∂x₂ is its ∂y{'₀₁₂₃₄₅₆₇₈₉'[row]}/∂x{'₀₁₂₃₄₅₆₇₈₉'[col]}." in result.to_text()
+    assert result.as_dict()["counterexample"]["instance"]["indices"] == [row, col]
