@@ -149,9 +149,15 @@ def _equation_syntax(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
     for symbol in symbols_in(equation.rhs):
         if symbol.name not in shapes:
             start, end = symbol.span
+            # an identity has a size, which a bare I does not say
+            hint = (
+                "; write an identity with its size, such as Identity(C)"
+                if symbol.name == "I"
+                else ""
+            )
             raise ParseError(
                 f"{symbol.name} is not a symbol of the equation (its symbols are "
-                f"{', '.join(shapes)})",
+                f"{', '.join(shapes)}){hint}",
                 text,
                 start - len(prefix),
                 end - start,
