@@ -53,8 +53,9 @@ RIGHT_HAND_SIDES: dict[str, Callable[[Matrices], sympy.Basic]] = {
     "Y = X^-1": lambda m: Inverse(m["X"]),
     "s = a^T X^-1 b": lambda m: m["a"].T * Inverse(m["X"]) * m["b"],
     "L = (x - m)^T S^-1 (x - m) + logdet(S)": lambda m: (
-        ((m["x"] - m["m"]).T * Inverse(m["S"]) * (m["x"] - m["m"]))[0, 0] + log(Determinant(m["S"]))
-    ),
+        (m["x"] - m["m"]).T * Inverse(m["S"]) * (m["x"] - m["m"])
+    )[0, 0]
+    + log(Determinant(m["S"])),
 }
 
 
