@@ -1,4 +1,5 @@
 # make examples  - set up (.venv with derivgen, TeX if missing), then build example PDFs into output/
+#                  and grade the example class (output/backprop-homework-graded/)
 # make test      - the same set-up plus the test extras, then the tests (LaTeX included) and ruff
 # make deps      - only the set-up for examples; safe to run again, it skips what is there
 #
@@ -61,6 +62,8 @@ examples: deps
 	$(VENV)/bin/derivgen worksheet examples/note-examples.toml --variants 3 --outdir output
 	$(VENV)/bin/derivgen worksheet examples/backprop-homework.toml --variants 3 --outdir output
 	$(VENV)/bin/derivgen export moodle examples/note-examples.toml --variants 3
+	$(VENV)/bin/derivgen grade examples/backprop-homework.toml examples/backprop-homework-answers.csv \
+		--variants 3 --outdir output/backprop-homework-graded
 
 test: tex venv
 	$(PIP_INSTALL) -e '.[test]'

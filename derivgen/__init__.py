@@ -10,5 +10,15 @@ from derivgen._version import __version__
 from derivgen.api import Derivation, derive
 from derivgen.checker import Check, check
 from derivgen.errors import DerivgenError
+from derivgen.grading import Grading, grade
 
-__all__ = ["Check", "Derivation", "DerivgenError", "__version__", "check", "derive"]
+__all__ = [
+    "Check",
+    "Derivation",
+    "DerivgenError",
+    "Grading",
+    "__version__",
+    "check",
+    "derive",
+    "grade",
+]

@@ -32,12 +32,13 @@ from derivgen.documents.worksheet_spec import WorksheetSpec
 from derivgen.errors import BuildError, DerivgenError
 from derivgen.exports import FORMATS as EXPORT_FORMATS
 from derivgen.exports import bank_data, export_bank
+from derivgen.grading import grade
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
 
 EXIT_WRONG_ANSWER = 1
-"""Reserved for a future `check` command: the student's answer is wrong."""
+"""`check`: the answer is wrong (grade exits 0 whatever the marks)."""
 EXIT_BAD_INPUT = 2
 EXIT_LATEX_FAILED = 3
 EXIT_NO_TEX = 4
@@ -50,7 +51,7 @@ EXIT_CODES = f"""exit status:
   {EXIT_BAD_INPUT}    bad input: usage, equation, target, shapes, problem set, templates, or
        a path that cannot be read or written
   {EXIT_LATEX_FAILED}    LaTeX failed (NAME.failed.tex and NAME.failed.log are kept beside the
-       output)
+       output; grade writes every other file)
   {EXIT_NO_TEX}    no TeX engine (latexmk, pdflatex) was found: use --tex-only
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); earlier outputs are left as they were"""
 
@@ -97,12 +98,13 @@ def _arguments() -> argparse.ArgumentParser:
         required=True,
         metavar="COMMAND",
         parser_class=_Parser,
-        help="derive (one derivative), check (an answer), worksheet (a problem set's PDFs) "
-        "or export (a problem set as a Moodle or QTI question bank)",
+        help="derive (one derivative), check (an answer), worksheet (a problem set's PDFs), "
+        "grade (a class's answers) or export (a problem set as a Moodle or QTI question bank)",
     )
     _add_derive_command(commands, chatter)
     _add_check_command(commands, chatter)
     _add_worksheet_command(commands, chatter)
+    _add_grade_command(commands, chatter)
     _add_export_command(commands, chatter)
     return parser
 
@@ -167,6 +169,82 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
         }[options.format]()
         _emit(rendered if rendered.endswith("\n") else rendered + "\n", options.output, console)
     return 0 if result.correct else EXIT_WRONG_ANSWER
+
+
+GRADE_EXAMPLES = """examples:
+  derivgen grade examples/backprop-homework.toml examples/backprop-homework-answers.csv --variants 3
+  derivgen grade hw.toml answers.csv --seed 2025 -o graded --jobs 2
+  derivgen grade hw.toml answers.csv --tex-only             # feedback .tex, no TeX run
+
+ANSWERS.csv has a header line and one row per answer: student,variant,problem,answer
+(variant ids as the worksheet prints them, problems by number, blank answers allowed)."""
+
+
+def _add_grade_command(commands: argparse._SubParsersAction, chatter: _Parser) -> None:
+    cmd = commands.add_parser(
+        "grade",
+        help="grade a class's answers: marks.csv and one feedback file per student",
+        description="Check every answer of ANSWERS.csv against its variant of the worksheet "
+        "SPEC builds; write DIR/marks.csv and DIR/feedback/STUDENT.pdf and .txt. A row that "
+        "cannot be graded scores 0 with a warning; it never stops the run.",
+        epilog=f"{GRADE_EXAMPLES}\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[chatter],
+    )
+    cmd.add_argument("spec", help="the problem set the worksheet was built from")
+    cmd.add_argument("answers", help="the answers, a CSV file: student,variant,problem,answer")
+    cmd.add_argument(
+        "--seed", default="0", metavar="S", help="the worksheet's seed (0), so the same variants"
+    )
+    cmd.add_argument(
+        "--variants",
+        type=int,
+        metavar="N",
+        help="how many variants the worksheet printed (ids beyond are unknown; default: any)",
+    )
+    cmd.add_argument(
+        "--outdir",
+        "-o",
+        "--output",
+        dest="outdir",
+        type=Path,
+        default=OUTPUT_DIR,
+        metavar="DIR",
+        help="the folder for marks.csv and feedback/ (output/)",
+    )
+    cmd.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes grading the students (default: one process for a small class)",
+    )
+    cmd.add_argument(
+        "--tex-only", action="store_true", help="write each feedback's .tex instead of its PDF"
+    )
+
+
+def _grade(options: argparse.Namespace, console: _Console) -> int:
+    """Marks and feedback; exit status 3 when a feedback PDF could not be built."""
+    outdir: Path = options.outdir
+    if outdir.exists() and not outdir.is_dir():
+        raise DerivgenError(f"--outdir {outdir}: not a folder")
+    created = _creating(console, outdir)
+    result = grade(
+        options.spec,
+        options.answers,
+        seed=options.seed,
+        output=outdir,
+        variants=options.variants,
+        jobs=options.jobs,
+        tex_only=options.tex_only,
+        progress=not console.quiet,
+        warn=console.warning,
+        report=console.detail,
+    )
+    created()
+    console.wrote(result.marks)
+    console.note(f"feedback for {len(result.students)} students in {outdir / 'feedback'}")
+    return EXIT_LATEX_FAILED if result.failed else 0
 
 
 def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) -> None:
@@ -350,6 +428,10 @@ class _Console:
         if not self.quiet:
             print(f"derivgen: {line}", file=sys.stderr)
 
+    def warning(self, line: str) -> None:
+        if not self.quiet:
+            print(f"warning: {line}", file=sys.stderr)
+
     def detail(self, line: str) -> None:
         if self.verbose:
             print(f"derivgen: {line}", file=sys.stderr)
@@ -496,6 +578,8 @@ def _run(options: argparse.Namespace) -> int:
     console = _Console(options)
     if options.command == "check":
         return _check(options, console)
+    if options.command == "grade":
+        return _grade(options, console)
     if options.command == "worksheet":
         _worksheet(options, console)
     elif options.command == "export":

@@ -252,6 +252,7 @@ def _at_point(case: Case, sizes: dict[str, int], values: dict) -> tuple[Arrays, 
 def _counterexample_holds(case: Case, result) -> None:
     """The reported entry is where the oracle's truth and the answer first differ, there."""
     c = result.counterexample
+    _small_enough_to_follow(c)
     arrays, point = _at_point(case, dict(c.sizes), c.values)
     wanted = true_matrix(case, arrays, case.layout).xreplace(point)
     claimed = sympy.ImmutableMatrix(case.claimed(arrays)).xreplace(point)
@@ -265,6 +266,13 @@ def _counterexample_holds(case: Case, result) -> None:
     assert all(wanted[i, j] == claimed[i, j] for i, j in earlier)
     assert result.report.derivation is not None
     assert result.report.derivation.verification.passed
+
+
+def _small_enough_to_follow(counterexample) -> None:
+    """The point a counterexample shows has entries a student can multiply by hand."""
+    entries = [v for array in counterexample.values.values() for v in array.flat]
+    assert entries
+    assert all(-5 <= v <= 5 and v != 0 for v in entries)
 
 
 def _delta(a: int, b: int) -> int:
@@ -370,6 +378,7 @@ def test_an_index_formula_gets_the_oracles_verdict(case: FormulaCase) -> None:
         return
     assert result.reason == "value"
     c = result.counterexample
+    _small_enough_to_follow(c)
     sizes = dict(c.sizes)
     arrays = oracle.instance({n: tuple(sizes.get(d, d) for d in s) for n, s in case.shapes.items()})
     point = {}
@@ -425,6 +434,8 @@ def test_an_index_on_the_wrong_axis_is_a_wrong_shape() -> None:
             "error: the formula's index k is not an index of the target (its indices are i, j)",
         ),
         ("W[i, j]**99999999", "error: a power must be a number up to 12: W[i, j]**99999999"),
+        ("W[i, +", "error: '[' is never closed: W[i, +"),
+        ("W[i, j])", "error: ')' closes no bracket: W[i, j])"),
     ],
 )
 def test_bad_answers_are_one_error_line_with_status_2(answer, message, capsys) -> None:
@@ -469,6 +480,8 @@ def test_the_cases_cover_every_verdict() -> None:
         ("f = W x", "df/dW"),
         ("L = (W x - t)^T (W x - t)", "dL/dW"),
         ("z = x W + b", "dz/dW"),
+        ("y = sigma(W x)", "dy/dx"),
+        ("s = sum(exp(A x))", "ds/dx"),
     ],
 )
 def test_the_key_json_answer_is_one_check_accepts(equation, target) -> None:
@@ -476,3 +489,16 @@ def test_the_key_json_answer_is_one_check_accepts(equation, target) -> None:
     form, answer = key_answer(target, derive(equation, target).as_dict())
     result = check(equation, target, **{form: answer})
     assert result.correct, result.to_text()
+
+
+def test_a_renumbered_counterexample_names_the_instances_entry() -> None:
+    """∂y₉/∂x₂ on a 3×4 instance is one of its own entries: the line says which, and the
+    true value is W's entry there on the point shown (y = W x, so ∂yᵢ/∂xⱼ = Wᵢⱼ)."""
+    result = check("y = W x", "dy[9]/dx[2]", "x[2]")
+    c = result.counterexample
+    row, col = c.landed
+    assert c.indices == (9, 2)
+    assert row <= c.sizes["C"] and col <= c.sizes["D"]
+    assert sympy.Integer(c.true) == c.values["W"][row - 1, col - 1]
+    assert f"∂y₉/∂x₂ is its ∂y{'₀₁₂₃₄₅₆₇₈₉'[row]}/∂x{'₀₁₂₃₄₅₆₇₈₉'[col]}." in result.to_text()
+    assert result.as_dict()["counterexample"]["instance"]["indices"] == [row, col]

@@ -11,7 +11,7 @@ only. The first entry (smallest indices) where they differ is the counterexample
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from derivgen.answers.truth import (
     draws,
     entries,
     problem_index,
+    small_draws,
     true_partials,
 )
 from derivgen.errors import DerivgenError, VerificationError
@@ -34,6 +35,7 @@ from derivgen.steps.assemble import DENOMINATOR_ARRANGEMENTS, Arrangement, arran
 from derivgen.steps.claims import axes_of_indices, free_indices
 from derivgen.verify import equation as oracle
 from derivgen.verify.evaluate import as_array, close
+from derivgen.verify.linear import SingularError
 from derivgen.verify.numbers import EXACT, PRECISE, Field, InexactError
 
 REASONS = ("right", "layout", "shape", "value")
@@ -57,6 +59,9 @@ class Counterexample:
     """The 1-based (row, column) of that entry in a matrix answer."""
     formula: sympy.Basic | None = None
     """An index formula's value written out at that entry (such as x[1])."""
+    landed: tuple[int, ...] | None = None
+    """The same partial's indices on the instance, which numbers a large index anew (the
+    problem's ∂y₉/∂x₂ is the 3×4 instance's ∂y₂/∂x₂)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,28 @@ def _formula(
                 f"index of an axis of size {wrong[0]}",
                 **common,
             )
+
+    def find(at: list[Draw]) -> Counterexample | None:
+        return _formula_difference(problem, answer, free, at)
+
+    first = find(points)
+    if first is None:
+        return Judgement(reason="right", **common)
+    return Judgement(
+        reason="value",
+        counterexample=_followable(find, problem, answer, first, points[0].evaluator.field),
+        **common,
+    )
+
+
+def _formula_difference(
+    problem: Problem,
+    answer: FormulaAnswer,
+    free: list[tuple[sympy.Symbol, Dim]],
+    points: list[Draw],
+) -> Counterexample | None:
+    """The first entry, smallest indices first, where the formula is not the derivative."""
+    axes = dict(free)
     for draw in points:
         compiled = draw.evaluator.compile(answer.expr, axes)
         truth = true_partials(problem, draw)
@@ -145,12 +172,30 @@ def _formula(
                 }
                 counter = _counterexample(problem, draw, entry, claimed, truth[entry])
                 formula = answer.expr.xreplace({n: sympy.Integer(v) for n, v in at.items()})
-                return Judgement(
-                    reason="value",
-                    counterexample=Counterexample(**{**counter.__dict__, "formula": formula}),
-                    **common,
-                )
-    return Judgement(reason="right", **common)
+                return Counterexample(**{**counter.__dict__, "formula": formula})
+    return None
+
+
+def _followable(
+    find: Callable[[list[Draw]], Counterexample | None],
+    problem: Problem,
+    answer: Answer,
+    found: Counterexample,
+    field: Field,
+) -> Counterexample:
+    """A counterexample on a point with small entries (-5 to 5) when one shows the answer
+    wrong, else the one the verdict found. The verdict itself comes from the large random
+    points (where a false identity almost never holds); a small point can hide a wrong
+    answer by chance, so it only ever replaces a counterexample, never a verdict."""
+    expr = answer.expr if answer.expr is not None else sympy.Integer(0)
+    for draw in small_draws(problem, expr, field):
+        try:
+            smaller = find([draw])
+        except (SingularError, ZeroDivisionError):
+            continue  # a singular matrix at this point: try the next one
+        if smaller is not None:
+            return smaller
+    return found
 
 
 def _free_values(problem: Problem, entry: Entry) -> list[int]:
@@ -202,7 +247,16 @@ def _matrix(
         return Judgement(reason="layout", answer_layout=_layout_of(other), **common)
     if not fits:
         return Judgement(reason="shape", **common)
-    return Judgement(reason="value", counterexample=first, **common)
+    assert first is not None
+
+    def find(at: list[Draw]) -> Counterexample | None:
+        return _first_difference(problem, answer, wanted, at)
+
+    return Judgement(
+        reason="value",
+        counterexample=_followable(find, problem, answer, first, points[0].evaluator.field),
+        **common,
+    )
 
 
 def _same_shape(a: tuple, b: tuple) -> bool:
@@ -255,4 +309,5 @@ def _counterexample(
         true=true,
         sizes=draw.sizes(),
         values=dict(draw.inputs()),
+        landed=entry,
     )

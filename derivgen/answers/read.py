@@ -12,8 +12,9 @@ a meaning to: no other text reaches Python's `eval`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from tokenize import TokenError
 
 import sympy
 from sympy.matrices.exceptions import ShapeError as SympyShapeError
@@ -21,7 +22,8 @@ from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transfo
 
 from derivgen.errors import DerivgenError, ParseError, ShapeError
 from derivgen.model.inference import infer_shapes
-from derivgen.model.ops.elementwise import ELEMENTWISE
+from derivgen.model.ops.base import is_matrix
+from derivgen.model.ops.elementwise import ELEMENTWISE, Applied
 from derivgen.model.shapes import Dim, Shape
 from derivgen.parse import parse_equation
 from derivgen.parse.ast import Node, ShapeDeclaration, symbols_in
@@ -46,6 +48,23 @@ MATRIX_FUNCTIONS: dict[str, object] = {
     "Transpose": sympy.Transpose,
 }
 """sympy's matrix constructors that derivgen's JSON writes and a matrix answer may use."""
+
+
+def _elementwise(name: str) -> Callable[[sympy.Basic], sympy.Basic]:
+    """`sigma(W*x)` as derivgen's JSON writes it: the function of every entry of a matrix,
+    or of a scalar."""
+
+    def apply(arg: sympy.Basic) -> sympy.Basic:
+        return Applied(name, arg) if is_matrix(arg) else ELEMENTWISE[name](arg)
+
+    return apply
+
+
+SYMPY_MATRIX_FUNCTIONS: dict[str, object] = {
+    **MATRIX_FUNCTIONS,
+    **{name: _elementwise(name) for name in ELEMENTWISE},
+}
+"""What a matrix answer in sympy's syntax may apply: the constructors and σ, exp, log, …"""
 
 MAX_POWER = 12
 """A larger exponent is refused: `x[1]**99999999` would take a long time to evaluate exactly."""
@@ -88,7 +107,7 @@ def read_matrix(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
     if any(t.kind == "NAME" and t.text in MATRIX_FUNCTIONS for t in tokens) or any(
         t.kind == "LBRACKET" for t in tokens
     ):
-        expr = _sympy(text, tokens, _matrix_names(shapes), MATRIX_FUNCTIONS)
+        expr = _sympy(text, tokens, _matrix_names(shapes), SYMPY_MATRIX_FUNCTIONS)
         shape = getattr(expr, "shape", (1, 1))
         return MatrixAnswer(text=text, shape=(_dim(shape[0]), _dim(shape[1])), expr=expr)
     return _equation_syntax(text, shapes)
@@ -130,9 +149,15 @@ def _equation_syntax(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
     for symbol in symbols_in(equation.rhs):
         if symbol.name not in shapes:
             start, end = symbol.span
+            # an identity has a size, which a bare I does not say
+            hint = (
+                "; write an identity with its size, such as Identity(C)"
+                if symbol.name == "I"
+                else ""
+            )
             raise ParseError(
                 f"{symbol.name} is not a symbol of the equation (its symbols are "
-                f"{', '.join(shapes)})",
+                f"{', '.join(shapes)}){hint}",
                 text,
                 start - len(prefix),
                 end - start,
@@ -182,10 +207,29 @@ def _entry_names(shapes: Mapping[str, Shape]) -> dict[str, object]:
     return names
 
 
+_CLOSING = {"LPAREN": "RPAREN", "LBRACKET": "RBRACKET"}
+
+
+def _balanced(text: str, tokens: list[Token]) -> None:
+    """Every bracket closed by its own kind, the first one that is not under the caret
+    (Python's tokenizer would otherwise fail without saying where)."""
+    opened: list[Token] = []
+    for token in tokens:
+        if token.kind in _CLOSING:
+            opened.append(token)
+        elif token.kind in _CLOSING.values():
+            if not opened or _CLOSING[opened[-1].kind] != token.kind:
+                raise ParseError(f"{token.text!r} closes no bracket", text, token.start)
+            opened.pop()
+    if opened:
+        raise ParseError(f"{opened[-1].text!r} is never closed", text, opened[-1].start)
+
+
 def _sympy(
     text: str, tokens: list[Token], names: Mapping[str, object], functions: Mapping[str, object]
 ) -> sympy.Basic:
     """`text` through sympy, once every token is known to mean what this problem says."""
+    _balanced(text, tokens)
     known = {**functions, **names}
     pieces: list[str] = []
     previous: Token | None = None
@@ -221,7 +265,7 @@ def _sympy(
         )
     except (SympyShapeError, ShapeError) as error:
         raise AnswerShapeError(f"the answer does not multiply out: {error}") from None
-    except (SyntaxError, TypeError, ValueError, AttributeError, IndexError) as error:
+    except (SyntaxError, TokenError, TypeError, ValueError, AttributeError, IndexError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DerivgenError(f"cannot read the answer {text!r}: {reason}") from None
     if not isinstance(expr, sympy.Basic):

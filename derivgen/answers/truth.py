@@ -9,8 +9,10 @@ against derivgen's own result.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -24,10 +26,19 @@ from derivgen.steps.claims import Claim
 from derivgen.verify.check import random_inputs
 from derivgen.verify.evaluate import Evaluator
 from derivgen.verify.instance import Instance, instance_for
-from derivgen.verify.numbers import Field, derivative_of
+from derivgen.verify.numbers import EXACT, Field, derivative_of
 
 SEEDS = (1009, 2003, 3001)
 """One random point per seed: the first two on the smaller instance, the third on a larger one."""
+
+SMALL_ENTRIES = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
+"""The entries of a counterexample's point: small enough to follow by hand, and nonzero, so
+that no product vanishes and a matrix is seldom singular."""
+SMALL_POSITIVE_ENTRIES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(1))
+"""The same where exp, log or σ is evaluated: positive, so that a logarithm stays real, and
+at most 1, so that σ of a sum of products is not flat."""
+SMALL_ATTEMPTS = 12
+"""Points with small entries tried on each instance before the first counterexample is kept."""
 
 Entry = tuple[int, ...]
 """1-based instance indices of one partial: the output's indices, then the variable's."""
@@ -104,6 +115,35 @@ def draws(problem: Problem, answer: sympy.Basic, field: Field) -> list[Draw]:
         )
         found.append(Draw(instance=instance, evaluator=evaluator, seed=seed))
     return found
+
+
+def small_draws(problem: Problem, answer: sympy.Basic, field: Field) -> Iterator[Draw]:
+    """Points with small entries, first on the smaller instance and then on the larger one:
+    where an answer already known to be wrong is looked at again for a counterexample a
+    student can follow. Only the point changes; the comparison is as exact as the verdict's."""
+    small = instance_for(problem.shapes, [problem.claim(answer)])
+    names = sorted(n for n in problem.shapes if n != problem.equation.lhs.name)
+    entries = SMALL_ENTRIES if field is EXACT else SMALL_POSITIVE_ENTRIES
+    for instance in (small, _larger(small)):
+        for attempt in range(SMALL_ATTEMPTS):
+            chooser = random.Random(f"small:{attempt}")
+            inputs = {}
+            for name in names:
+                shape = problem.shapes[name]
+                rows, cols = instance.size(shape.rows), instance.size(shape.cols)
+                cells = np.empty((rows, cols), dtype=object)
+                for r, c in itertools.product(range(rows), range(cols)):
+                    cells[r, c] = field.number(Fraction(chooser.choice(entries)))
+                inputs[name] = cells
+            evaluator = Evaluator(
+                equation=problem.equation,
+                shapes=problem.shapes,
+                definitions=(),
+                instance=instance,
+                field=field,
+                inputs=inputs,
+            )
+            yield Draw(instance=instance, evaluator=evaluator, seed=attempt)
 
 
 def _larger(instance: Instance) -> Instance:

@@ -12,15 +12,12 @@ Documents come before the API in derivgen's stages, so the caller hands in `deri
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import re
-import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +36,7 @@ from derivgen.documents.files import (
 )
 from derivgen.documents.jobs import default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
+from derivgen.documents.workers import mapped
 from derivgen.documents.worksheet_problems import (
     answer_table,
     paragraphs,
@@ -279,7 +277,7 @@ def derive_all(
     """Each distinct problem derived once; the first refusal, in reading order, is the error."""
     keys = distinct_problems(variants)
     results: dict[ProblemKey, Solution | Failure] = {}
-    with _solutions(derive, keys, jobs) as solved:
+    with mapped(solve, keys, jobs, derive) as solved:
         for key, result in zip(keys, solved, strict=True):
             results[key] = result
             advance()
@@ -289,36 +287,6 @@ def derive_all(
             if isinstance(result, Failure):
                 raise _refused(spec, variant, problem, result)
     return {key: result for key, result in results.items() if isinstance(result, Solution)}
-
-
-@contextlib.contextmanager
-def _solutions(
-    derive: Deriver, keys: Sequence[ProblemKey], jobs: int
-) -> Iterator[Iterator[Solution | Failure]]:
-    """Results in the order of `keys`; in this process when one worker would do.
-
-    Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and only this process
-    should answer it. Leaving the block for any reason (an interrupt included) drops the
-    problems not yet started, and each worker exits once it has finished the one it is
-    deriving, so no process outlives the build.
-    """
-    workers = min(jobs, len(keys))
-    if workers <= 1:
-        yield (solve(derive, key) for key in keys)
-        return
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
-    try:
-        # A Ctrl-C while the pool starts its threads and processes would leave a thread that
-        # shutdown() cannot join; it waits until all problems are queued (milliseconds).
-        with signals_deferred():
-            solved = pool.map(solve, itertools.repeat(derive), keys)
-        yield solved
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _refused(

@@ -28,7 +28,7 @@ def number(value: Any) -> str:
     """An exact number as written (7, -3/4); a 50-digit one to 20 digits."""
     if isinstance(value, int | Fraction):
         return str(value)
-    if isinstance(value, mpmath.mpf | mpmath.mpc):
+    if isinstance(value, mpmath.ctx_mp_python.mpnumeric):  # any context's mpf or mpc
         return mpmath.nstr(value, 20)
     return str(value)
 
@@ -112,6 +112,18 @@ def _verdict(report: Report, partial: str, general: str, number_of: Callable) ->
     )
 
 
+def _renumbered(report: Report, printer: Callable) -> str | None:
+    """Which entry of the small instance the counterexample's partial is, when the problem's
+    indices are larger than the instance (∂y₉/∂x₂ on a 3×4 instance); else None."""
+    c = report.judgement.counterexample
+    if c is None or c.landed is None or c.landed == c.indices:
+        return None
+    return (
+        f"The instance is small, so its entries are numbered anew: "
+        f"{_partial(report, c.indices, printer)} is its {_partial(report, c.landed, printer)}."
+    )
+
+
 def _method(j: Judgement) -> str | None:
     if j.arithmetic is None:
         return None
@@ -159,6 +171,9 @@ def report_text(report: Report) -> str:
         sizes = ", ".join(f"{k} = {v}" for k, v in c.sizes.items())
         lines += ["", f"The point ({sizes}):"]
         lines += [f"    {name} = {_inline(rows)}" for name, rows in _values(c)]
+        renumbered = _renumbered(report, to_text)
+        if renumbered:
+            lines += [renumbered]
     method = _method(j)
     if method:
         lines += ["", method]
@@ -206,6 +221,9 @@ def report_latex(report: Report) -> str:
         sizes = ", ".join(f"${k} = {v}$" for k, v in c.sizes.items())
         arrays = ",\\quad ".join(f"{name} = {_latex_matrix(rows)}" for name, rows in _values(c))
         parts += ["", f"The point ({sizes}):", rf"\[ {arrays} \]"]
+        renumbered = _renumbered(report, lambda e: f"${to_latex(e)}$")
+        if renumbered:
+            parts += [_escaped(renumbered)]
     method = _method(j)
     if method:
         parts += ["", escape_latex(method)]
@@ -242,7 +260,11 @@ def report_dict(report: Report) -> dict[str, Any]:
             "formula": None if c.formula is None else to_json(c.formula),
             "claimed": number(c.claimed),
             "true": number(c.true),
-            "instance": {"sizes": dict(c.sizes), "values": dict(_values(c))},
+            "instance": {
+                "sizes": dict(c.sizes),
+                "values": dict(_values(c)),
+                "indices": None if c.landed is None else list(c.landed),
+            },
         }
     return {
         "equation": report.equation,

@@ -1,0 +1,45 @@
+"""Work in worker processes that a Ctrl-C stops cleanly, shared by worksheets and grading.
+
+Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and only the main process
+should answer it. Leaving the block for any reason (an interrupt included) drops the items
+not yet started, and each worker exits once it has finished the one in hand, so no process
+outlives the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from derivgen.documents.files import signals_deferred
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def mapped(
+    function: Callable[..., T], items: Sequence[Any], jobs: int, *shared: Any
+) -> Iterator[Iterator[T]]:
+    """`function(*shared, item)` for each item, in order; in this process when one worker
+    would do. `function` and the arguments must pickle (a module-level function, data)."""
+    workers = min(jobs, len(items))
+    if workers <= 1:
+        yield (function(*shared, item) for item in items)
+        return
+    pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
+    try:
+        # A Ctrl-C while the pool starts its threads and processes would leave a thread that
+        # shutdown() cannot join; it waits until all items are queued (milliseconds).
+        with signals_deferred():
+            results = pool.map(function, *(itertools.repeat(a) for a in shared), items)
+        yield results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
