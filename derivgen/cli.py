@@ -27,7 +27,7 @@ from derivgen.documents import (
 from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
-from derivgen.errors import BuildError, DerivgenError
+from derivgen.errors import EXIT_INTERRUPTED, INTERRUPTED, BuildError, DerivgenError
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
@@ -37,8 +37,6 @@ EXIT_WRONG_ANSWER = 1
 EXIT_BAD_INPUT = 2
 EXIT_LATEX_FAILED = 3
 EXIT_NO_TEX = 4
-EXIT_INTERRUPTED = 130
-"""128 + SIGINT, as shells report a command stopped by Ctrl-C."""
 
 EXIT_CODES = f"""exit status:
   0    success
@@ -427,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
     except KeyboardInterrupt:
-        print("derivgen: interrupted", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except DerivgenError as error:
         for line in error.lines():
