@@ -17,6 +17,7 @@ from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims
+from derivgen.render.html import derivation_html, page
 from derivgen.render.json import as_dict
 from derivgen.render.latex import latex, renderer
 from derivgen.render.text import text
@@ -34,7 +35,11 @@ ShapeSpec = str | Sequence[int | str]
 
 @dataclass(frozen=True)
 class Derivation:
-    """A derivation that has been checked; renders as text, LaTeX, JSON or PDF."""
+    """A derivation that has been checked; renders as text, LaTeX, HTML, JSON or PDF.
+
+    In Jupyter it shows itself whole (`_repr_html_`: every step, the layout, the check);
+    `print(d)` is `to_text()` and `repr(d)` one line.
+    """
 
     checked: Checked
 
@@ -57,6 +62,18 @@ class Derivation:
         fragment = latex(self.checked)
         return derivation_document([fragment]) if standalone else fragment
 
+    def to_html(self, *, standalone: bool = False) -> str:
+        """An HTML fragment (maths as LaTeX for MathJax), or with `standalone` a whole page
+        that opens offline, MathJax inside."""
+        fragment = derivation_html(self.checked)
+        return page(self.title, fragment) if standalone else fragment
+
+    @property
+    def title(self) -> str:
+        """`dy/dx for y = W x`: the problem as the user wrote it."""
+        derived = self.checked.derived
+        return f"{derived.target} for {derived.equation}"
+
     def to_pdf(self, destination: str | Path) -> Path:
         """Compile the derivation to a PDF at `destination`, replacing it only on success."""
         return build_derivation_pdf([latex(self.checked)], Path(destination))
@@ -70,8 +87,25 @@ class Derivation:
         return renderer().answer(self.checked)
 
     def _repr_latex_(self) -> str:
-        """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
+        """The results alone, as display maths (for front ends that show LaTeX, not HTML)."""
         return renderer().summary(self.checked)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the whole derivation; its MathJax typesets the maths."""
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        """`<Derivation dy/dx of y = W x: 7 steps, checked>`; a Derivation exists only once
+        `verify` has passed every line."""
+        derived = self.checked.derived
+        count = len(derived.steps)
+        return (
+            f"<Derivation {derived.target} of {derived.equation}: "
+            f"{count} step{'s' if count != 1 else ''}, checked>"
+        )
 
 
 def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:

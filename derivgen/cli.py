@@ -54,12 +54,14 @@ DERIVE_EXAMPLES = """examples:
   derivgen derive "Y = X W" "dY[2,5]/dX[2,4]" --format json -o - | jq .matrix
   echo "L = (W x - t)^T (W x - t)" | derivgen derive - "dL/dW"
   derivgen derive "z = x W + b" "dz/dW" --shape x=1,D --views index,vec,backprop
-  derivgen derive "y = W x" "dy/dx" --tex-only -o y.tex     # compile y.tex elsewhere"""
+  derivgen derive "y = W x" "dy/dx" --tex-only -o y.tex     # compile y.tex elsewhere
+  derivgen derive "y = W x" "dy/dx" --format html -o y.html # a page that opens offline"""
 
 WORKSHEET_EXAMPLES = """examples:
   derivgen worksheet examples/note-examples.toml --variants 3
   derivgen worksheet examples/backprop-homework.toml --outdir handouts --seed 2025
   derivgen worksheet hw.toml --tex-only                     # the .tex only, no TeX run
+  derivgen worksheet hw.toml --html                         # the PDFs and two web pages
   cat hw.toml | derivgen worksheet - --outdir out           # writes out/stdin-*.pdf"""
 
 
@@ -127,9 +129,10 @@ def _add_check_command(commands: argparse._SubParsersAction, chatter: _Parser) -
     cmd.add_argument("--layout", choices=LAYOUTS, help="the layout the answer is meant in")
     cmd.add_argument(
         "--format",
-        choices=("text", "latex", "json", "pdf"),
+        choices=("text", "latex", "json", "pdf", "html"),
         default="text",
-        help="text (the default), a LaTeX fragment, JSON for programs, or a PDF",
+        help="text (the default), a LaTeX fragment, JSON for programs, a PDF, or an HTML page "
+        "that opens offline (html and pdf go to output/<equation-target>-check.EXT)",
     )
     cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE (- for standard output)")
 
@@ -144,13 +147,16 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
         layout=options.layout,
         general=options.general,
     )
+    name = _default_pdf_name(options.equation, options.target).with_suffix("")
     if options.format == "pdf":
-        name = _default_pdf_name(options.equation, options.target).with_suffix("")
         destination = Path(options.output or name.with_name(name.name + "-check.pdf"))
         created = _creating(console, destination.parent)
         result.to_pdf(destination)
         created()
         console.wrote(destination)
+    elif options.format == "html":
+        default = name.with_name(name.name + "-check.html")
+        _emit(result.to_html(standalone=True), options.output or str(default), console)
     else:
         rendered = {
             "text": result.to_text,
@@ -192,8 +198,9 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
     )
     cmd.add_argument(
         "--format",
-        choices=("text", "latex", "json", "pdf"),
-        help="text (the default), a LaTeX fragment to paste, JSON for programs, or a PDF",
+        choices=("text", "latex", "json", "pdf", "html"),
+        help="text (the default), a LaTeX fragment to paste, JSON for programs, a PDF, or an "
+        "HTML page that opens offline (MathJax inside)",
     )
     cmd.add_argument(
         "--tex-only",
@@ -205,7 +212,7 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         "--output",
         metavar="FILE",
         help="write to FILE (- for standard output); text, latex and json go to standard "
-        "output by default, a PDF to output/<equation-target>.pdf",
+        "output by default, a PDF or HTML page to output/<equation-target>.pdf or .html",
     )
 
 
@@ -257,6 +264,12 @@ def _add_worksheet_command(commands: argparse._SubParsersAction, chatter: _Parse
     )
     sheet.add_argument(
         "--tex-only", action="store_true", help="write the two .tex sources and run no TeX"
+    )
+    sheet.add_argument(
+        "--html",
+        action="store_true",
+        help="also write the worksheet and the key as pages that open offline "
+        "(NAME-worksheet.html, NAME-key.html)",
     )
 
 
@@ -321,6 +334,7 @@ def _worksheet(options: argparse.Namespace, console: _Console) -> None:
         jobs=options.jobs,
         progress=not console.quiet,
         tex_only=options.tex_only,
+        html=options.html,
         report=console.detail,
     )
     created()
@@ -351,6 +365,10 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
     console.detail(f"derived and checked in {time.perf_counter() - started:.2f} s")
     if output_format == "pdf":
         _pdf(derivation, options, equation, console)
+        return
+    if output_format == "html":
+        default = _default_pdf_name(equation, options.target).with_suffix(".html")
+        _emit(derivation.to_html(standalone=True), options.output or str(default), console)
         return
     rendered = {
         "text": derivation.to_text,

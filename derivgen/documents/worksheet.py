@@ -39,6 +39,7 @@ from derivgen.documents.files import (
 )
 from derivgen.documents.jobs import default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
+from derivgen.documents.worksheet_pages import worksheet_pages
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -152,6 +153,7 @@ def build_worksheets(
     jobs: int | None = None,
     progress: bool = False,
     tex_only: bool = False,
+    html: bool = False,
     report: Callable[[str], object] = lambda _: None,
 ) -> tuple[Path, ...]:
     """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
@@ -160,7 +162,8 @@ def build_worksheets(
     from standard input). `jobs` worker processes derive the problems and as many LaTeX
     runs go side by side (default: `derivgen.documents.jobs`, measured there); `progress`
     shows a bar on standard error when that is a terminal; `tex_only` writes the two `.tex`
-    sources and runs no TeX; `report` receives one line per stage (the CLI's `-v`).
+    sources and runs no TeX; `html` also writes both as web pages (`NAME-worksheet.html`,
+    `NAME-key.html`); `report` receives one line per stage (the CLI's `-v`).
     Returns the paths written. Raises DerivgenError (one line) for a bad spec, a bad
     template or a LaTeX failure, having written nothing but, for a LaTeX failure, the
     evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
@@ -196,11 +199,16 @@ def build_worksheets(
         context = worksheet_context(spec, drawn, solutions, seed)
         sources = {name: render_document(environment, name, context) for name in DOCUMENTS}
         stems = {name: output / f"{spec.name}-{name}" for name in DOCUMENTS}
+        pages = worksheet_pages(spec, drawn, solutions, seed) if html else {}
         if tex_only:
             with signals_deferred():
                 for name in DOCUMENTS:
                     write_atomically(stems[name].with_suffix(".tex"), sources[name])
-            return tuple(stems[name].with_suffix(".tex") for name in DOCUMENTS)
+                _write_pages(pages, stems)
+            return (
+                *(stems[name].with_suffix(".tex") for name in DOCUMENTS),
+                *(stems[name].with_suffix(".html") for name in pages),
+            )
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
@@ -222,7 +230,13 @@ def build_worksheets(
                     move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
                     written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
                 write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
-    return (*written, key_json)
+                _write_pages(pages, stems)
+    return (*written, key_json, *(stems[name].with_suffix(".html") for name in pages))
+
+
+def _write_pages(pages: Mapping[str, str], stems: Mapping[str, Path]) -> None:
+    for name, html in pages.items():
+        write_atomically(stems[name].with_suffix(".html"), html)
 
 
 def distinct_problems(variants: Sequence[Variant]) -> list[ProblemKey]:
