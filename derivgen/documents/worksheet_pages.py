@@ -63,7 +63,7 @@ def _context(
                         "points_label": _points(p.spec.points),
                         "prompt": _paragraphs(p.spec.prompt),
                         "space": f"{p.spec.space:g}cm",
-                        "question": Markup(inline_html_of_latex(solutions[p.key].question)),
+                        "question": Markup(_question(solutions[p.key].question)),
                         "derivation": Markup(html_of_latex(solutions[p.key].derivation)),
                         "answer": Markup(_boxed(solutions[p.key].answer)),
                     }
@@ -73,6 +73,12 @@ def _context(
             for variant in variants
         ],
     }
+
+
+def _question(question: str) -> str:
+    """The question with its maths in display style, as the PDF's `\\everymath{\\displaystyle}`
+    sets it, so that the indices of a fraction such as ∂y₃/∂x₇ read at full size."""
+    return inline_html_of_latex(re.sub(r"\$(.+?)\$", r"$\\displaystyle \1$", question))
 
 
 def _boxed(answer: str) -> str:

@@ -205,6 +205,8 @@ def _inline(reader: _Reader, blocks: _Blocks | None, depth: int = 0) -> Iterator
             raise UnsupportedLatexError(f"{value!r} inside a sentence cannot be rendered as HTML")
         else:
             _block(reader, blocks, token)
+    if depth > 0:
+        raise UnsupportedLatexError(f"a brace never closed: {reader.source[-60:]!r}")
 
 
 def _tagged(reader: _Reader, tag: str, command: str, blocks: _Blocks | None, depth: int) -> str:
