@@ -19,6 +19,7 @@ from derivgen.model.ops.determinant import cofactor, determinant
 from derivgen.model.ops.elementwise import Applied
 from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
+from derivgen.render.prose import join_terms
 
 _MAX_CHAINED = 5
 """Longer products keep sympy's order: trying every order would take too long."""
@@ -69,14 +70,6 @@ def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     out = list(factors)
     for slot, entry in zip(slots, best, strict=True):
         out[slot] = entry
-    return out
-
-
-def _join_terms(printed: list[str]) -> str:
-    """`a + b - c` from printed terms, folding a leading minus into the operator."""
-    out = printed[0]
-    for term in printed[1:]:
-        out += f" - {term[1:].lstrip()}" if term.startswith("-") else f" + {term}"
     return out
 
 
@@ -140,7 +133,7 @@ class NoteLatexPrinter(LatexPrinter):
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         return rf"{self._print(sympy.Symbol(expr.function))}\left({self._print(expr.arg)}\right)"
@@ -316,7 +309,7 @@ class TextPrinter(StrPrinter):
         return f"diag({self._print(expr.args[0])})"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         name = "σ" if expr.function == "sigma" else expr.function
@@ -359,7 +352,7 @@ class JsonPrinter(StrPrinter):
         return f"OneMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         return f"{expr.function}({self._print(expr.arg)})"
