@@ -17,7 +17,7 @@ from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims
-from derivgen.render.html import derivation_html, page
+from derivgen.render.html import HtmlRenderer, derivation_html, page
 from derivgen.render.json import as_dict
 from derivgen.render.latex import latex, renderer
 from derivgen.render.text import text
@@ -81,6 +81,10 @@ class Derivation:
     def question_latex(self) -> str:
         """The problem statement, as a worksheet would print it (LaTeX, inline maths)."""
         return renderer().question(self.checked)
+
+    def question_html(self) -> str:
+        """The problem statement as a worksheet page prints it (HTML, inline maths)."""
+        return HtmlRenderer().question(self.checked)
 
     def answer_latex(self) -> str:
         """The final answer as display-maths LaTeX without delimiters, e.g. for \\boxed{}."""

@@ -28,8 +28,14 @@ from derivgen.errors import DerivgenError
 from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_target
-from derivgen.render.check import report_dict, report_latex, report_summary, report_text
-from derivgen.render.html import check_html, page
+from derivgen.render.check import (
+    report_dict,
+    report_html,
+    report_latex,
+    report_summary,
+    report_text,
+)
+from derivgen.render.html import page
 
 __all__ = ["Check", "check"]
 
@@ -75,7 +81,7 @@ class Check:
     def to_html(self, *, standalone: bool = False) -> str:
         """An HTML fragment (maths for MathJax), or with `standalone` a page that opens
         offline."""
-        fragment = check_html(self.report)
+        fragment = report_html(self.report)
         if not standalone:
             return fragment
         return page(f"Check: {self.report.target} for {self.report.equation}", fragment)

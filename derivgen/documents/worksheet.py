@@ -71,6 +71,8 @@ class Derived(Protocol):
     def question_latex(self) -> str: ...
     def answer_latex(self) -> str: ...
     def to_latex(self) -> str: ...
+    def question_html(self) -> str: ...
+    def to_html(self) -> str: ...
     def as_dict(self) -> dict[str, Any]: ...
 
 
@@ -99,6 +101,9 @@ class Solution:
     """How `derivgen check` takes `checkable`: as its ANSWER, or as `--general`."""
     checkable: str = ""
     """The answer in the syntax `derivgen check` reads, for NAME-key.json."""
+    question_html: str = ""
+    derivation_html: str = ""
+    """The question and the derivation for the pages (`worksheet --html`)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,13 @@ def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
         return Failure(_blamed(derive, key, error), error.message)
     form, checkable = key_answer(target, derived.as_dict())
     return Solution(
-        derived.question_latex(), derived.answer_latex(), derived.to_latex(), form, checkable
+        derived.question_latex(),
+        derived.answer_latex(),
+        derived.to_latex(),
+        form,
+        checkable,
+        derived.question_html(),
+        derived.to_html(),
     )
 
 

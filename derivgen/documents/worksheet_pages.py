@@ -1,9 +1,9 @@
 """The worksheet and its key as web pages (`derivgen worksheet --html`), beside the PDFs.
 
-The pages show what the PDFs show, from the same derived problems (`Solution`, LaTeX
-strings): the question, the derivation and the boxed answer go through the HTML
-renderer's reader of derivgen's LaTeX, and the spec's own text is HTML-escaped as it was
-written (Unicode maths such as ∂ or σ needs no conversion on a page).
+The pages show what the PDFs show, from the same derived problems (`Solution`): the
+question and the derivation as the HTML renderer writes them, the boxed answer as the
+key's LaTeX (maths only), and the spec's own text HTML-escaped as it was written (Unicode
+maths such as ∂ or σ needs no conversion on a page).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from derivgen.documents.worksheet_spec import WorksheetSpec
 from derivgen.documents.worksheet_variants import ProblemKey, Variant
-from derivgen.render.html import html_of_latex, inline_html_of_latex, page
+from derivgen.render.html import display_maths, page
 
 PAGES = {"worksheet": "Worksheet", "key": "Solution key"}
 """The two pages a spec builds, `NAME-worksheet.html` and `NAME-key.html`, and their names."""
@@ -63,8 +63,8 @@ def _context(
                         "points_label": _points(p.spec.points),
                         "prompt": _paragraphs(p.spec.prompt),
                         "space": f"{p.spec.space:g}cm",
-                        "question": Markup(_question(solutions[p.key].question)),
-                        "derivation": Markup(html_of_latex(solutions[p.key].derivation)),
+                        "question": Markup(solutions[p.key].question_html),
+                        "derivation": Markup(solutions[p.key].derivation_html),
                         "answer": Markup(_boxed(solutions[p.key].answer)),
                     }
                     for p in variant.problems
@@ -75,15 +75,9 @@ def _context(
     }
 
 
-def _question(question: str) -> str:
-    """The question with its maths in display style, as the PDF's `\\everymath{\\displaystyle}`
-    sets it, so that the indices of a fraction such as ∂y₃/∂x₇ read at full size."""
-    return inline_html_of_latex(re.sub(r"\$(.+?)\$", r"$\\displaystyle \1$", question))
-
-
 def _boxed(answer: str) -> str:
     """The final answer (display maths without delimiters) boxed, as the PDF key boxes it."""
-    return html_of_latex(rf"\[ \boxed{{{answer}}} \]")
+    return display_maths(rf"\[ \boxed{{{answer}}} \]")
 
 
 def _paragraphs(text: str) -> list[str]:
