@@ -137,7 +137,8 @@ def render(chromium: str, html: str, name: str, tmp_path: Path, size=DESKTOP) ->
 
 def _formulas_in(html: str) -> int:
     """How many formulas the page's body gives MathJax (MathJax's own script excluded)."""
-    body = html[html.index("<body>") :]
+    body = html[re.search(r"<body[^>]*>", html).end() :]
+    body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
     return len(re.findall(r"\\\(|\\\[", body))
 
 
