@@ -217,7 +217,7 @@ def test_user_text_is_escaped_on_every_page(tmp_path: Path) -> None:
         "hw",
     )
     drawn = draw_variants(spec, 1, "0")
-    solutions = derive_all(spec, drawn, derive, jobs=1)
+    solutions = derive_all(spec, drawn, derive, jobs=1, html=True)
     pages = worksheet_pages(spec, drawn, solutions, "0")
     for page in pages.values():
         parsed = _read(page)

@@ -114,8 +114,9 @@ class Failure:
     message: str
 
 
-def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
-    """Derive one problem; runs in worker processes, so it returns data, never raises it."""
+def solve(derive: Deriver, key: ProblemKey, html: bool = False) -> Solution | Failure:
+    """Derive one problem; runs in worker processes, so it returns data, never raises it.
+    With `html`, also its question and derivation as HTML, for the pages."""
     equation, target, shapes, layout, views = key
     try:
         derived = derive(equation, target, dict(shapes), layout=layout, views=views)
@@ -128,8 +129,8 @@ def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
         derived.to_latex(),
         form,
         checkable,
-        derived.question_html(),
-        derived.to_html(),
+        derived.question_html() if html else "",
+        derived.to_html() if html else "",
     )
 
 
@@ -201,7 +202,9 @@ def build_worksheets(
     )
     with bar:
         started = time.perf_counter()
-        solutions = derive_all(spec, drawn, derive, jobs=workers, advance=bar.update)
+        solutions = derive_all(
+            spec, drawn, derive, jobs=workers, advance=bar.update, html=html
+        )
         report(
             f"derived {len(keys)} distinct problems with {workers} "
             f"{'process' if workers == 1 else 'processes'} "
@@ -262,11 +265,13 @@ def derive_all(
     *,
     jobs: int,
     advance: Callable[[], object] = lambda: None,
+    html: bool = False,
 ) -> dict[ProblemKey, Solution]:
-    """Each distinct problem derived once; the first refusal, in reading order, is the error."""
+    """Each distinct problem derived once; the first refusal, in reading order, is the error.
+    With `html`, the solutions carry HTML for the pages too."""
     keys = distinct_problems(variants)
     results: dict[ProblemKey, Solution | Failure] = {}
-    with _solutions(derive, keys, jobs) as solved:
+    with _solutions(derive, keys, jobs, html) as solved:
         for key, result in zip(keys, solved, strict=True):
             results[key] = result
             advance()
@@ -280,7 +285,7 @@ def derive_all(
 
 @contextlib.contextmanager
 def _solutions(
-    derive: Deriver, keys: Sequence[ProblemKey], jobs: int
+    derive: Deriver, keys: Sequence[ProblemKey], jobs: int, html: bool
 ) -> Iterator[Iterator[Solution | Failure]]:
     """Results in the order of `keys`; in this process when one worker would do.
 
@@ -291,14 +296,14 @@ def _solutions(
     """
     workers = min(jobs, len(keys))
     if workers <= 1:
-        yield (solve(derive, key) for key in keys)
+        yield (solve(derive, key, html) for key in keys)
         return
     pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
     try:
         # A Ctrl-C while the pool starts its threads and processes would leave a thread that
         # shutdown() cannot join; it waits until all problems are queued (milliseconds).
         with signals_deferred():
-            solved = pool.map(solve, itertools.repeat(derive), keys)
+            solved = pool.map(solve, itertools.repeat(derive), keys, itertools.repeat(html))
         yield solved
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
