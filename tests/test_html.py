@@ -133,6 +133,15 @@ def test_html_and_latex_say_the_same_sentences_and_maths(equation, target, shape
     assert _html_displays(fragment) == _latex_displays(latex)
 
 
+def test_the_worksheet_question_says_what_the_pdf_says(derivations) -> None:
+    """The page's question is the LaTeX question word for word, its maths displayed."""
+    for derivation in derivations:
+        (shown,) = _html_paragraphs(f"<p>{derivation.question_html()}</p>")
+        assert shown.replace(r"\displaystyle ", "") == " ".join(
+            _mathjax_latex(derivation.question_latex()).split()
+        )
+
+
 def test_steps_are_sections_and_the_check_is_last(derivations) -> None:
     for derivation in derivations:
         fragment = derivation.to_html()
