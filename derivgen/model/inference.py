@@ -174,9 +174,9 @@ def _note_names(
 
     def prefer(key: _Key, name: str) -> None:
         root = attempt.unifier.find(key)
-        if isinstance(root, _Unknown) and root not in named and name not in taken:
-            if name not in named.values():
-                named[root] = name
+        free = name not in taken and name not in named.values()
+        if isinstance(root, _Unknown) and root not in named and free:
+            named[root] = name
 
     rows, cols = attempt.symbols[equation.lhs.name]
     if attempt.is_one(rows) and attempt.is_one(cols):
