@@ -366,8 +366,12 @@ def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
     return _joined([describe(s) for s in symbols])
 
 
-def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None) -> Pieces:
-    """How an assembled matrix is laid out, as a clause after a comma."""
+def arrangement(
+    layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None, rows_output: bool = True
+) -> Pieces:
+    """How an assembled matrix is laid out, as a clause after a comma; `rows_output` says
+    whether the output is a row vector (or a matrix held at a row), the case for which the
+    note itself arranges the partials in denominator layout."""
     where = _joined(
         [
             say(i, f" {w}")
@@ -380,7 +384,12 @@ def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None)
         "denominator": (
             "with ",
             " (denominator layout: one row per component of the variable, the arrangement "
-            "the note uses for row vectors)",
+            + (
+                "the note uses for row vectors)"
+                if rows_output
+                else "the note uses for row vectors; for column vectors it is the transpose "
+                "of the note's Jacobian)"
+            ),
         ),
         "variable": ("in the shape of the variable (denominator layout), with ", ""),
         "variable transposed": (
@@ -1036,6 +1045,12 @@ def _opposite_indexing(step: GeneralizeStep) -> Pieces:
     )
 
 
+def _rows(symbol: sympy.Basic) -> bool:
+    """Whether `symbol` is a row vector (a scalar has no shape and is not)."""
+    rows, cols = getattr(symbol, "shape", (1, 1))
+    return rows == 1 and cols != 1
+
+
 def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     head = Partial(step.of, step.by)
     if step.entries is not None:
@@ -1045,7 +1060,9 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     vectors = all(1 in getattr(a, "shape", ()) for a in (step.of, step.by))
     jacobian = (
         say(" (the Jacobian matrix of ", step.of, " with respect to ", step.by, ")")
-        if vectors and step.layout in ("numerator", "denominator")
+        # the note's Jacobian: numerator layout, or denominator layout for row vectors
+        if vectors
+        and (step.layout == "numerator" or (step.layout == "denominator" and _rows(step.of)))
         else ()
     )
     return (
@@ -1055,7 +1072,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
             " into a matrix",
             jacobian,
             ", ",
-            arrangement(step.layout, step.row_index, step.col_index),
+            arrangement(step.layout, step.row_index, step.col_index, _rows(step.of)),
             ":",
         ),
         Display(rows),
