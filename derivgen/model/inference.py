@@ -163,9 +163,7 @@ def infer_shapes(equation: Equation, declarations: Mapping[str, ShapeDeclaration
     return _resolve(best, equation)
 
 
-def _note_names(
-    attempt: _Inference, equation: Equation, taken: set[object]
-) -> dict[_Unknown, str]:
+def _note_names(attempt: _Inference, equation: Equation, taken: set[object]) -> dict[_Unknown, str]:
     """The note's names for the sizes that play its roles: C for the output's length (a
     matrix output's columns, with N for its rows, the data points), D for the input vector's
     length; other sizes (an intermediate's M), and all of a scalar's, come from SIZE_NAMES in

@@ -63,6 +63,10 @@ class LatexMath(prose.MathPrinter):
     def _print_Together(self, node: prose.Together) -> str:
         return r", \quad ".join(self(item) for item in node.items)
 
+    def _print_EntryOf(self, node: prose.EntryOf) -> str:
+        indices = ",".join(tex(i) for i in node.indices)
+        return f"({tex(node.matrix)})_{{{indices}}}"
+
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"
 

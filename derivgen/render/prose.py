@@ -83,6 +83,14 @@ class Together:
 
 
 @dataclass(frozen=True)
+class EntryOf:
+    """`(B A)_{j,i}`: an entry of a matrix expression."""
+
+    matrix: sympy.Basic
+    indices: tuple[sympy.Basic, ...]
+
+
+@dataclass(frozen=True)
 class Parens:
     """(body): plain round brackets, where a product would otherwise read wrongly."""
 
@@ -1065,6 +1073,36 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
         and (step.layout == "numerator" or (step.layout == "denominator" and _rows(step.of)))
         else ()
     )
+    if step.transposed is not None:
+        flipped = EntryOf(step.transposed, (step.col_index, step.row_index))
+        rows = (
+            *rows[:-1],
+            Row(rows[-1].lhs, (*rows[-1].rhs[:-1], sympy.Transpose(step.transposed), step.result)),
+        )
+        return (
+            paragraph(
+                "The sum is the entry (",
+                step.col_index,
+                ", ",
+                step.row_index,
+                ") of the product ",
+                step.transposed,
+                ":",
+            ),
+            display(step.partial, flipped, end=","),
+            paragraph(
+                "so the matrix with ",
+                step.row_index,
+                " down the rows is the transpose of ",
+                step.transposed,
+                ". Assembling all the partials",
+                Ref("general", before=" "),
+                " into a matrix, ",
+                arrangement(step.layout, step.row_index, step.col_index),
+                ":",
+            ),
+            Display(rows),
+        )
     return (
         paragraph(
             "Assembling all the partials",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sympy
 
 from derivgen.render import prose
-from derivgen.render.printers import to_ascii, to_text
+from derivgen.render.printers import subscripts, to_ascii, to_text
 from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.verify import Checked
 
@@ -48,6 +48,9 @@ class TextMath(prose.MathPrinter):
 
     def _print_Together(self, node: prose.Together) -> str:
         return ", ".join(self(item) for item in node.items)
+
+    def _print_EntryOf(self, node: prose.EntryOf) -> str:
+        return f"({_t(node.matrix)}){subscripts([_t(i) for i in node.indices])}"
 
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"
