@@ -744,7 +744,15 @@ def _deltas(step: DeltaStep) -> tuple[Block, ...]:
         if step.summed_deltas
         else "Each factor comes out of the sums whose index it does not use:"
     )
-    return (paragraph(intro), display(Partial(step.of, step.by), step.result))
+    if step.apart is None:
+        return (paragraph(intro), display(Partial(step.of, step.by), step.result))
+    return (
+        paragraph(
+            intro.removesuffix(":"),
+            "; terms that differ only in the name of a summed index are equal, and add up:",
+        ),
+        chain(Partial(step.of, step.by), step.apart, step.result),
+    )
 
 
 def _isolate(step: IsolateStep) -> tuple[Block, ...]:

@@ -485,9 +485,12 @@ class DeltaStep(Step):
     summed_deltas: bool = True
     """False when there were no deltas, and the sums were only rearranged (factors taken out
     of sums whose index they do not use)."""
+    apart: sympy.Expr | None = None
+    """The deltas summed out before equal terms are added up, when some are: the two equal
+    terms of least squares, before the factor 2."""
 
     def claims(self) -> tuple[Claim, ...]:
-        return (Claim(lhs=partial(self.of, self.by), rhs=self.result),)
+        return displayed_chain(partial(self.of, self.by), self.apart, self.result)
 
 
 @dataclass(frozen=True, kw_only=True)
