@@ -54,8 +54,9 @@ class Derivation:
     def as_dict(self) -> dict[str, Any]:
         return as_dict(self.checked)
 
-    def to_text(self) -> str:
-        return text(self.checked)
+    def to_text(self, *, width: int = 80, ascii: bool = False) -> str:
+        """Terminal text `width` columns wide; `ascii` for a terminal or log without Unicode."""
+        return text(self.checked, width=width, ascii=ascii)
 
     def to_latex(self, *, standalone: bool = False) -> str:
         """A LaTeX fragment, or with `standalone` a complete document that compiles on its own."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -203,6 +204,19 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         "HTML page that opens offline (MathJax inside)",
     )
     cmd.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="wrap text output at N columns (default: the terminal's width, 80 when not a "
+        "terminal)",
+    )
+    cmd.add_argument(
+        "--ascii",
+        action="store_true",
+        help="text output in plain ASCII (W[3,7], x^T, dy/dx), for terminals and logs without "
+        "Unicode; chosen by itself when standard output cannot encode Unicode",
+    )
+    cmd.add_argument(
         "--tex-only",
         action="store_true",
         help="write the PDF's standalone .tex source instead of running TeX (implies pdf)",
@@ -371,11 +385,35 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
         _emit(derivation.to_html(standalone=True), options.output or str(default), console)
         return
     rendered = {
-        "text": derivation.to_text,
+        "text": lambda: derivation.to_text(
+            width=_text_width(options), ascii=options.ascii or _needs_ascii(options.output)
+        ),
         "latex": derivation.to_latex,
         "json": lambda: json.dumps(derivation.as_dict(), indent=2, ensure_ascii=False) + "\n",
     }[output_format]()
     _emit(rendered if rendered.endswith("\n") else rendered + "\n", options.output, console)
+
+
+def _text_width(options: argparse.Namespace) -> int:
+    """--width, else the terminal's width (80 when standard output is not a terminal)."""
+    if options.width is not None:
+        if options.width < 40:
+            raise DerivgenError(f"--width {options.width}: text needs at least 40 columns")
+        return options.width
+    if options.output not in (None, STDIO) or not sys.stdout.isatty():
+        return 80
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _needs_ascii(output: str | None) -> bool:
+    """Whether standard output, when the text goes there, cannot encode derivgen's Unicode."""
+    if output not in (None, STDIO):
+        return False
+    try:
+        "∂yᵢ/∂xⱼ Σ⎡⎤₁ᵀ…".encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
 
 
 def _emit(data: str | bytes, output: str | None, console: _Console) -> None:

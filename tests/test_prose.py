@@ -44,9 +44,14 @@ _FUNCTIONS = {"tr", "exp", "tanh", "log", "det", "cof", "vec", "sum", "diag", "s
 
 def _latex_paragraphs(fragment: str) -> list[str]:
     """The sentences of a LaTeX fragment, one string per paragraph or bullet, maths kept."""
-    body = re.sub(r"\\subsection\*\{.*\}\n", "", fragment)
+    body = re.sub(r"\\subsection\*\{.*\}\n|\\begingroup.*\n|\\par\n\\endgroup", "", fragment)
     body = re.sub(r"\\\[.*?\\\]", "\n", body, flags=re.DOTALL)
-    body = re.sub(r"\\(?:begin|end)\{itemize\}|\\par\\medskip|\\noindent ?", "\n", body)
+    body = re.sub(
+        r"\\(?:begin|end)\{(?:itemize|minipage)\}(?:\{\\linewidth\})?|\\par(?:\\nopagebreak|\\pagebreak\[0\])?"
+        r"\\medskip|\\noindent ?",
+        "\n",
+        body,
+    )
     body = body.replace(r"\item ", "\n")
     body = re.sub(r"\\(?:textbf|emph)\{([^{}]*)\}", r"\1", body)
     return [line.strip() for line in body.splitlines() if line.strip()]
@@ -55,7 +60,7 @@ def _latex_paragraphs(fragment: str) -> list[str]:
 def _text_paragraphs(text: str) -> list[str]:
     """The sentences of the terminal text, one string per paragraph or bullet."""
     out = []
-    for block in text.split("\n\n")[2:]:  # the title and its underline come first
+    for block in text.split("\n\n")[1:]:  # the title and its underline come first
         lines = block.splitlines()
         if all(line.startswith("    ") or not line.strip() for line in lines):
             continue  # a display
@@ -63,7 +68,7 @@ def _text_paragraphs(text: str) -> list[str]:
             items = "\n".join(lines).split("  • ")
             out += [" ".join(i.split()) for i in items if i.strip()]
         else:
-            out.append(" ".join(" ".join(lines).split()))
+            out.append(" ".join(" ".join(lines).split()).replace("“", "").replace("”", ""))
     return out
 
 
@@ -95,8 +100,19 @@ def test_text_and_latex_say_the_same_sentences(equation, target, shapes, views) 
 
 @pytest.mark.parametrize(
     ("size", "expected"),
-    [("11", "an"), ("8", "an"), ("18", "an"), ("1", "a"), ("3", "a"), ("110", "a"),
-     ("N", "an"), ("C", "a"), ("M", "an"), ("D", "a"), ("11000", "an")],
+    [
+        ("11", "an"),
+        ("8", "an"),
+        ("18", "an"),
+        ("1", "a"),
+        ("3", "a"),
+        ("110", "a"),
+        ("N", "an"),
+        ("C", "a"),
+        ("M", "an"),
+        ("D", "a"),
+        ("11000", "an"),
+    ],
 )
 def test_the_article_before_a_size_is_the_one_it_is_read_with(size, expected) -> None:
     assert article(size) == expected

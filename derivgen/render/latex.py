@@ -63,12 +63,31 @@ class LatexMath(prose.MathPrinter):
     def _print_Together(self, node: prose.Together) -> str:
         return r", \quad ".join(self(item) for item in node.items)
 
+    def _print_EntryOf(self, node: prose.EntryOf) -> str:
+        indices = ",".join(tex(i) for i in node.indices)
+        return f"({tex(node.matrix)})_{{{indices}}}"
+
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"
 
     def _print_Grid(self, node: prose.Grid) -> str:
-        cells = (" & ".join(self(cell) for cell in row) for row in node.rows)
-        return r"\begin{bmatrix} " + r" \\ ".join(cells) + r" \end{bmatrix}"
+        """Partials in a grid at full size, rows spaced so the fractions do not touch."""
+        printed = [[self(cell) for cell in row] for row in node.rows]
+        tall = any(r"\frac" in cell for row in printed for cell in row)
+        cells = (
+            [
+                [rf"\dfrac{cell[5:]}" if cell.startswith(r"\frac") else cell for cell in row]
+                for row in printed
+            ]
+            if tall
+            else printed
+        )
+        between = r" \\[1ex] " if tall else r" \\ "
+        rows = (" & ".join(row) for row in cells)
+        return r"\begin{bmatrix} " + between.join(rows) + r" \end{bmatrix}"
+
+    def _print_Shaped(self, node: prose.Shaped) -> str:
+        return to_latex(node.expr, shapes=True)
 
     def _print_Sliced(self, node: prose.Sliced) -> str:
         shown = ",".join(":" if i is None else tex(i) for i in node.indices)
@@ -114,8 +133,10 @@ def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
                 out.append(piece)
             case prose.Math(node=node):
                 out.append(f"${inline(node)}$")
-            case prose.Ref(label=label):
-                out.append(f"({numbers[label]})")
+            case prose.Ref(label=label, before=before, after=after) if label in numbers:
+                out.append(f"{before}({numbers[label]}){after}")
+            case prose.Title(text=text):
+                out.append(rf"\emph{{{text}}}")
     return "".join(out)
 
 
@@ -130,9 +151,12 @@ def _row(row: prose.Row, aligned: bool) -> str:
     return text
 
 
-def display(block: prose.Display, numbers: dict[str, int]) -> str:
-    """`\\[ … \\]`, rows aligned at their first `=` in `aligned` (never broken across pages)."""
+def display(block: prose.Display, numbers: dict[str, int], keep: bool = False) -> str:
+    """`\\[ … \\]`, rows aligned at their first `=` in `aligned` (never broken across pages);
+    `keep` forbids a page break after it, before the words that go on from it."""
     tag = "" if block.label is None else rf" \tag{{{numbers[block.label]}}}"
+    if keep:
+        tag += r" \postdisplaypenalty=10000"
     if len(block.rows) == 1 and not block.rows[0].note:
         return rf"\[ {_row(block.rows[0], aligned=False)}{block.end}{tag} \]"
     rows = [_row(row, aligned=True) for row in block.rows]
@@ -157,6 +181,32 @@ def _number(value: float) -> str:
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
+def render_blocks(blocks: Sequence[prose.Block], numbers: dict[str, int]) -> str:
+    """One step's blocks as LaTeX that keeps each sentence with its display.
+
+    TeX never breaks a page just before a display; every display forbids a break after it
+    too (`\\postdisplaypenalty`, read at the display's end), so a page never opens with "we
+    have" or "So", and a step's last display stays with what follows it until the frame
+    (derivation.tex.j2) allows a break between steps; a sentence that introduces a list is
+    boxed with it. Pages break between steps and inside long paragraphs.
+    """
+    out = []
+    for n, block in enumerate(blocks):
+        last = n == len(blocks) - 1
+        match block:
+            case prose.Paragraph():
+                text = paragraph(block, numbers)
+                if not last and isinstance(blocks[n + 1], prose.Bullets):
+                    text = r"\begin{minipage}{\linewidth}" + "\n" + text
+                out.append(text)
+            case prose.Display():
+                out.append(display(block, numbers, keep=True))
+            case prose.Bullets():
+                boxed = n > 0 and isinstance(blocks[n - 1], prose.Paragraph)
+                out.append(bullets(block, numbers) + ("\n\\end{minipage}" if boxed else ""))
+    return "\\noindent " + "\n".join(out)
+
+
 class LatexRenderer:
     """Renders a checked derivation as a LaTeX fragment: the shared prose, the note's maths."""
 
@@ -165,24 +215,16 @@ class LatexRenderer:
         self.environment.filters.update(tex=tex)
         self.environment.globals.update(partial=partial, slashed=slashed)
 
-    def step(self, step: Step, numbers: dict[str, int] | None = None) -> str:
-        """One step's blocks; `numbers` numbers its displays as in the whole derivation."""
-        numbers = prose.numbering([step]) if numbers is None else numbers
-        out = []
-        for block in prose.blocks(step):
-            match block:
-                case prose.Paragraph():
-                    out.append(paragraph(block, numbers))
-                case prose.Display():
-                    out.append(display(block, numbers))
-                case prose.Bullets():
-                    out.append(bullets(block, numbers))
-        return "\\noindent " + "\n".join(out)
+    def step(self, step: Step) -> str:
+        """One step on its own (its references to other steps' displays left out)."""
+        shown = prose.blocks(step)
+        return render_blocks(shown, prose.numbering([shown]))
 
     def steps(self, steps: Sequence[Step]) -> list[str]:
         """Every step of a derivation, its displays numbered through the whole of it."""
-        numbers = prose.numbering(steps)
-        return [self.step(s, numbers) for s in steps]
+        shown = prose.derivation(steps)
+        numbers = prose.numbering(shown)
+        return [render_blocks(blocks, numbers) for blocks in shown]
 
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification

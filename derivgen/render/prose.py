@@ -83,6 +83,14 @@ class Together:
 
 
 @dataclass(frozen=True)
+class EntryOf:
+    """`(B A)_{j,i}`: an entry of a matrix expression."""
+
+    matrix: sympy.Basic
+    indices: tuple[sympy.Basic, ...]
+
+
+@dataclass(frozen=True)
 class Parens:
     """(body): plain round brackets, where a product would otherwise read wrongly."""
 
@@ -151,6 +159,13 @@ class Times:
     cols: sympy.Basic
 
 
+@dataclass(frozen=True)
+class Shaped:
+    """An expression with each array's shape written beneath it, as in the note's eq. (1)."""
+
+    expr: sympy.Basic
+
+
 Node = object
 """A sympy expression, a `Dots` marker or one of the nodes above."""
 
@@ -186,12 +201,23 @@ class Math:
 
 @dataclass(frozen=True)
 class Ref:
-    """`(2)`: a reference to the display labelled `label`, numbered by the renderer."""
+    """` from (2)`: a reference to the display labelled `label`, numbered by the renderer,
+    with the words around it; all of it is left out where no display has that label (a step
+    shown on its own)."""
 
     label: str
+    before: str = ""
+    after: str = ""
 
 
-Piece = str | Math | Ref
+@dataclass(frozen=True)
+class Title:
+    """The title of a work, set in italics: the note's."""
+
+    text: str
+
+
+Piece = str | Math | Ref | Title
 Pieces = tuple[Piece, ...]
 
 
@@ -239,9 +265,11 @@ def say(*pieces: Piece | Node | Iterable[Piece]) -> Pieces:
     """Pieces from words, maths nodes (wrapped as slots) and already-built pieces."""
     out: list[Piece] = []
     for piece in pieces:
-        if isinstance(piece, str | Math | Ref):
+        if isinstance(piece, str | Math | Ref | Title):
             out.append(piece)
-        elif isinstance(piece, tuple) and all(isinstance(p, str | Math | Ref) for p in piece):
+        elif isinstance(piece, tuple) and all(
+            isinstance(p, str | Math | Ref | Title) for p in piece
+        ):
             out.extend(piece)
         else:
             out.append(Math(piece))
@@ -346,8 +374,12 @@ def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
     return _joined([describe(s) for s in symbols])
 
 
-def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None) -> Pieces:
-    """How an assembled matrix is laid out, as a clause after a comma."""
+def arrangement(
+    layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None, rows_output: bool = True
+) -> Pieces:
+    """How an assembled matrix is laid out, as a clause after a comma; `rows_output` says
+    whether the output is a row vector (or a matrix held at a row), the case for which the
+    note itself arranges the partials in denominator layout."""
     where = _joined(
         [
             say(i, f" {w}")
@@ -360,7 +392,12 @@ def arrangement(layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None)
         "denominator": (
             "with ",
             " (denominator layout: one row per component of the variable, the arrangement "
-            "the note uses for row vectors)",
+            + (
+                "the note uses for row vectors)"
+                if rows_output
+                else "the note uses for row vectors; for column vectors it is the transpose "
+                "of the note's Jacobian)"
+            ),
         ),
         "variable": ("in the shape of the variable (denominator layout), with ", ""),
         "variable transposed": (
@@ -431,11 +468,20 @@ def check_sentence(sizes: dict[str, int], arithmetic: str, max_error: float) -> 
 # --- one builder per step kind ------------------------------------------------------------
 
 
+NOTE = Title("Vector, Matrix, and Tensor Derivatives")
+
+
 def _shapes(step: ShapesStep) -> tuple[Block, ...]:
     return (
         paragraph("Let"),
-        display(step.output, step.rhs, end=","),
-        paragraph("where ", described(step.symbols), "."),
+        display(Shaped(step.output), Shaped(step.rhs), end=",", label="equation"),
+        paragraph(
+            "where ",
+            described(step.symbols),
+            ". As in Erik Learned-Miller's note ",
+            NOTE,
+            ", we work one scalar component at a time, with the calculus of a beginner.",
+        ),
     )
 
 
@@ -485,7 +531,7 @@ def _component(step: ComponentStep) -> tuple[Block, ...]:
     )
     return (
         paragraph(intro, how),
-        display(lhs, step.rhs),
+        display(lhs, step.rhs, label="component"),
         paragraph(
             "This reduces the matrix equation to a scalar equation, which ordinary "
             "calculus can handle."
@@ -497,7 +543,9 @@ def _expand(step: ExpandStep) -> tuple[Block, ...]:
     since = ", since that is what we differentiate with respect to:"
     if step.focus is not None and step.conditions:
         intro = paragraph(
-            "Remove the summation notation, writing out explicitly the only term that can involve ",
+            "Remove the summation notation",
+            Ref("component", before=" from "),
+            ", writing out explicitly the only term that can involve ",
             step.target,
             " (it does when ",
             _conditions(step.conditions),
@@ -506,13 +554,15 @@ def _expand(step: ExpandStep) -> tuple[Block, ...]:
         )
     elif step.focus is not None:
         intro = paragraph(
-            "Remove the summation notation, writing out explicitly the term that involves ",
+            "Remove the summation notation",
+            Ref("component", before=" from "),
+            ", writing out explicitly the term that involves ",
             step.target,
             since,
         )
     else:
-        intro = paragraph("Remove the summation notation:")
-    return (intro, display(step.lhs, Terms(step.terms)))
+        intro = paragraph("Remove the summation notation", Ref("component", before=" from "), ":")
+    return (intro, display(step.lhs, Terms(step.terms), label="expanded"))
 
 
 def _differentiate(step: DifferentiateStep) -> tuple[Block, ...]:
@@ -694,7 +744,15 @@ def _deltas(step: DeltaStep) -> tuple[Block, ...]:
         if step.summed_deltas
         else "Each factor comes out of the sums whose index it does not use:"
     )
-    return (paragraph(intro), display(Partial(step.of, step.by), step.result))
+    if step.apart is None:
+        return (paragraph(intro), display(Partial(step.of, step.by), step.result))
+    return (
+        paragraph(
+            intro.removesuffix(":"),
+            "; terms that differ only in the name of a summed index are equal, and add up:",
+        ),
+        chain(Partial(step.of, step.by), step.apart, step.result),
+    )
 
 
 def _isolate(step: IsolateStep) -> tuple[Block, ...]:
@@ -936,12 +994,39 @@ def _backprop_view(step: BackpropViewStep) -> tuple[Block, ...]:
     )
 
 
-def _generalize(step: GeneralizeStep) -> tuple[Block, ...]:
-    ranges = say(", we find that for all ", _ranges(step.ranges)) if step.ranges else ()
-    blocks: list[Block] = [
-        paragraph("Going through the same process for every component", ranges, ","),
-        display(Partial(step.of, step.by), step.result),
-    ]
+def _shown_last(step: Step | None) -> tuple[object, object] | None:
+    """The equality a step's last display ends with, as (left side, last right side)."""
+    if step is None:
+        return None
+    last = [b for b in blocks(step) if isinstance(b, Display)]
+    if not last or not last[-1].rows[-1].rhs:
+        return None
+    first = next(row.lhs for row in last[-1].rows if row.lhs is not None)
+    return first, last[-1].rows[-1].rhs[-1]
+
+
+def _generalize(step: GeneralizeStep, before: Step | None = None) -> tuple[Block, ...]:
+    general = Partial(step.of, step.by)
+    opposite = _opposite_indexing(step)
+    if _shown_last(before) == (general, step.result):
+        # the line just derived is already the general entry: say so instead of showing it again
+        blocks: list[Block] = [
+            paragraph(
+                "The indices were general all along, so going through the same process for "
+                "every component gives the same line",
+                *(say(" (notice that ", opposite, ")") if opposite else ()),
+                *(say(": it holds for all ", _ranges(step.ranges)) if step.ranges else ()),
+                ".",
+            )
+        ]
+    else:
+        ranges = say(", we find that for all ", _ranges(step.ranges)) if step.ranges else ()
+        blocks = [
+            paragraph("Going through the same process for every component", ranges, ","),
+            display(general, step.result, label="general"),
+        ]
+        if opposite:
+            blocks.append(paragraph("Notice that ", opposite, "."))
     if step.conditions:
         blocks += [
             paragraph(
@@ -952,16 +1037,88 @@ def _generalize(step: GeneralizeStep) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def _opposite_indexing(step: GeneralizeStep) -> Pieces:
+    """`the indexing into W is the opposite …`, for a row vector's W_{j,i} (the note's words)."""
+    result, of, by = step.result, step.of, step.by
+    if not (isinstance(result, sympy.Indexed) and len(result.indices) == 2):
+        return ()
+    if not (isinstance(of, sympy.Indexed) and isinstance(by, sympy.Indexed)):
+        return ()
+    if len(of.indices) != 1 or len(by.indices) != 1:
+        return ()
+    if tuple(result.indices) != (by.indices[0], of.indices[0]):
+        return ()
+    return say(
+        "the indexing into ",
+        result.base.label,
+        " is the opposite of the partial's: ",
+        result,
+        " for ",
+        Partial(of, by),
+        ", the index of ",
+        of.base.label,
+        " second",
+    )
+
+
+def _rows(symbol: sympy.Basic) -> bool:
+    """Whether `symbol` is a row vector (a scalar has no shape and is not)."""
+    rows, cols = getattr(symbol, "shape", (1, 1))
+    return rows == 1 and cols != 1
+
+
 def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     head = Partial(step.of, step.by)
     if step.entries is not None:
         rows = (Row(head, (Grid(step.partials),)), Row(None, (Grid(step.entries), step.result)))
     else:
         rows = (Row(head, (Grid(step.partials), step.result)),)
+    vectors = all(1 in getattr(a, "shape", ()) for a in (step.of, step.by))
+    jacobian = (
+        say(" (the Jacobian matrix of ", step.of, " with respect to ", step.by, ")")
+        # the note's Jacobian: numerator layout, or denominator layout for row vectors
+        if vectors
+        and (step.layout == "numerator" or (step.layout == "denominator" and _rows(step.of)))
+        else ()
+    )
+    if step.transposed is not None:
+        flipped = EntryOf(step.transposed, (step.col_index, step.row_index))
+        rows = (
+            *rows[:-1],
+            Row(rows[-1].lhs, (*rows[-1].rhs[:-1], sympy.Transpose(step.transposed), step.result)),
+        )
+        return (
+            paragraph(
+                "The sum is the entry (",
+                step.col_index,
+                ", ",
+                step.row_index,
+                ") of the product ",
+                step.transposed,
+                ":",
+            ),
+            display(step.partial, flipped, end=","),
+            paragraph(
+                "so the matrix with ",
+                step.row_index,
+                " down the rows is the transpose of ",
+                step.transposed,
+                ". Assembling all the partials",
+                Ref("general", before=" "),
+                " into a matrix, ",
+                arrangement(step.layout, step.row_index, step.col_index),
+                ":",
+            ),
+            Display(rows),
+        )
     return (
         paragraph(
-            "Assembling all the partials into a matrix, ",
-            arrangement(step.layout, step.row_index, step.col_index),
+            "Assembling all the partials",
+            Ref("general", before=" "),
+            " into a matrix",
+            jacobian,
+            ", ",
+            arrangement(step.layout, step.row_index, step.col_index, _rows(step.of)),
             ":",
         ),
         Display(rows),
@@ -1049,21 +1206,26 @@ BUILDERS: dict[type[Step], Callable[..., tuple[Block, ...]]] = {
 """Each step kind's words; a kind missing here has no renderer in any format."""
 
 
-def blocks(step: Step) -> tuple[Block, ...]:
-    """What one step says, as blocks with maths slots."""
+def blocks(step: Step, before: Step | None = None) -> tuple[Block, ...]:
+    """What one step says, as blocks with maths slots; `before` is the step shown before it,
+    so that a step does not display again the line just derived."""
+    if isinstance(step, GeneralizeStep):
+        return _generalize(step, before)
     builder = BUILDERS.get(type(step))
     if builder is None:
         raise NotImplementedError(f"no prose for step kind {step.kind!r}")
     return builder(step)
 
 
-def numbering(steps: Iterable[Step]) -> dict[str, int]:
+def derivation(steps: Sequence[Step]) -> list[tuple[Block, ...]]:
+    """Every step's blocks, each knowing the step before it."""
+    return [blocks(step, before) for step, before in zip(steps, [None, *steps[:-1]], strict=True)]
+
+
+def numbering(shown: Iterable[tuple[Block, ...]]) -> dict[str, int]:
     """Each labelled display's number, (1), (2), … in the order the derivation shows them."""
     labels = [
-        b.label
-        for step in steps
-        for b in blocks(step)
-        if isinstance(b, Display) and b.label is not None
+        b.label for step in shown for b in step if isinstance(b, Display) and b.label is not None
     ]
     return {label: n for n, label in enumerate(dict.fromkeys(labels), start=1)}
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 import textwrap
 from collections.abc import Sequence
 
 import sympy
 
 from derivgen.render import prose
-from derivgen.render.printers import to_text
+from derivgen.render.printers import subscripts, to_ascii, to_text
 from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.verify import Checked
 
@@ -48,6 +49,9 @@ class TextMath(prose.MathPrinter):
     def _print_Together(self, node: prose.Together) -> str:
         return ", ".join(self(item) for item in node.items)
 
+    def _print_EntryOf(self, node: prose.EntryOf) -> str:
+        return f"({_t(node.matrix)}){subscripts([_t(i) for i in node.indices])}"
+
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"
 
@@ -77,18 +81,8 @@ class TextMath(prose.MathPrinter):
 math = TextMath()
 
 
-def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
-    """Words with their maths slots, each slot's spaces kept from breaking."""
-    out = []
-    for piece in items:
-        match piece:
-            case str():
-                out.append(piece)
-            case prose.Math(node=node):
-                out.append(math(node).replace(" ", _KEEP))
-            case prose.Ref(label=label):
-                out.append(f"({numbers[label]})")
-    return "".join(out)
+def _plain(node: prose.Node) -> str:
+    return to_ascii(math(node))
 
 
 def _wrap(line: str, width: int) -> list[str]:
@@ -127,76 +121,140 @@ def _pieces(line: str, breaks: list[int], width: int, indent: str) -> list[str]:
     return pieces
 
 
-def _beside(parts: Sequence[list[str]]) -> list[str]:
-    """Boxes of lines side by side, their middle lines level (a matrix between `=` signs)."""
-    height = max(len(p) for p in parts)
-    middle = height // 2
-    out = [""] * height
-    for part in parts:
-        width = max(len(line) for line in part)
-        top = middle - len(part) // 2
-        for n in range(height):
-            k = n - top
-            out[n] += (part[k] if 0 <= k < len(part) else "").ljust(width)
+def _beside(parts: Sequence[tuple[list[str], int]]) -> list[str]:
+    """Boxes of lines side by side, each (lines, the line level with the others'): a matrix
+    between `=` signs has its middle line level with them, a shaped line its first."""
+    above = max(level for _, level in parts)
+    below = max(len(lines) - level for lines, level in parts)
+    out = [""] * (above + below)
+    for lines, level in parts:
+        width = max(len(line) for line in lines)
+        for n in range(above + below):
+            k = n - above + level
+            out[n] += (lines[k] if 0 <= k < len(lines) else "").ljust(width)
     return [line.rstrip() for line in out]
 
 
 class TextRenderer:
-    """Renders a checked derivation for a terminal: prose wrapped, formulas on their own lines."""
+    """Renders a checked derivation for a terminal: prose wrapped, formulas on their own lines.
 
-    def __init__(self, width: int = WIDTH) -> None:
+    `ascii` writes plain ASCII (`W[3,7]`, `x^T`, `dy/dx`) for terminals and logs without
+    Unicode.
+    """
+
+    def __init__(self, width: int = WIDTH, ascii: bool = False) -> None:
         self.width = width
+        self.ascii = ascii
+        self.math = _plain if ascii else math
 
     def _prose(self, text: str, **options: str) -> str:
-        return textwrap.fill(text, self.width, **options).replace(_KEEP, " ")
+        wrapped = textwrap.fill(text, self.width, break_on_hyphens=False, **options)
+        return wrapped.replace(_KEEP, " ")
 
-    def step(self, step: Step, numbers: dict[str, int] | None = None) -> str:
-        """One step's blocks; `numbers` numbers its displays as in the whole derivation."""
-        numbers = prose.numbering([step]) if numbers is None else numbers
+    def _words(self, items: prose.Pieces, numbers: dict[str, int]) -> str:
+        """Words with their maths slots, each slot's spaces kept from breaking."""
         out = []
-        for block in prose.blocks(step):
+        for piece in items:
+            match piece:
+                case str():
+                    out.append(to_ascii(piece) if self.ascii else piece)
+                case prose.Math(node=node):
+                    out.append(self.math(node).replace(" ", _KEEP))
+                case prose.Ref(label=label, before=before, after=after) if label in numbers:
+                    out.append(f"{before}({numbers[label]}){after}")
+                case prose.Title(text=text):
+                    out.append(f'"{text}"' if self.ascii else f"“{text}”")
+        return "".join(out)
+
+    def step(self, step: Step) -> str:
+        """One step on its own (its references to other steps' displays left out)."""
+        shown = prose.blocks(step)
+        return self._blocks(shown, prose.numbering([shown]))
+
+    def _blocks(self, blocks: Sequence[prose.Block], numbers: dict[str, int]) -> str:
+        out = []
+        for block in blocks:
             match block:
                 case prose.Paragraph():
                     lead = f"{block.lead} " if block.lead else ""
-                    out.append(self._prose(lead + pieces(block.pieces, numbers)))
+                    out.append(self._prose(lead + self._words(block.pieces, numbers)))
                 case prose.Display():
                     out.append(self._display(block, numbers))
                 case prose.Bullets():
                     out.append(
                         "\n".join(
                             self._prose(
-                                pieces(item, numbers),
+                                self._words(item, numbers),
                                 initial_indent="  • ",
                                 subsequent_indent="    ",
                             )
                             for item in block.items
                         )
                     )
-        return "\n\n".join(out)
+        text = "\n\n".join(out)
+        return to_ascii(text) if self.ascii else text
 
-    def _box(self, node: prose.Node, room: int) -> list[str]:
-        """A maths slot as lines: a grid takes several, anything else one."""
+    def _box(self, node: prose.Node, room: int) -> tuple[list[str], int]:
+        """A maths slot as lines and the line its `=` sits on: a grid takes several lines
+        (level with its middle), an expression with its shapes beneath it two, others one."""
         if isinstance(node, prose.Grid):
-            return self._matrix(node.rows, room)
-        return [math(node)]
+            lines = self._matrix(node.rows, room)
+            return lines, len(lines) // 2
+        if isinstance(node, prose.Shaped):
+            return self._shaped(node.expr), 0
+        return [self.math(node)], 0
+
+    def _shaped(self, expr: sympy.Basic) -> list[str]:
+        """The expression, and under each array its shape `(C,D)`, as the note writes eq. (1):
+        a product of arrays is spread out to make room; in anything else the shapes go under
+        the names where they fit side by side, and are left out where they do not."""
+        factors = [expr] if isinstance(expr, sympy.MatrixSymbol) else list(expr.args)
+        if isinstance(expr, sympy.MatrixSymbol | sympy.MatMul) and all(
+            isinstance(f, sympy.MatrixSymbol) for f in factors
+        ):
+            names = [self.math(f) for f in factors]
+            labels = [self._shape(f) for f in factors]
+            widths = [max(len(n), len(label)) for n, label in zip(names, labels, strict=True)]
+            line = " ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+            under = " ".join(lab.ljust(w) for lab, w in zip(labels, widths, strict=True))
+            return [line.rstrip(), under.rstrip()]
+        line = self.math(expr)
+        arrays = {str(s.name): s for s in expr.atoms(sympy.MatrixSymbol)}
+        under = ""
+        for found in re.finditer(r"[A-Za-z]\w*", line):
+            if found.group() not in arrays:
+                continue
+            if found.start() < len(under) + (1 if under else 0):
+                return [line]
+            under = under.ljust(found.start()) + self._shape(arrays[found.group()])
+        return [line, under] if under else [line]
+
+    def _shape(self, symbol: sympy.MatrixSymbol) -> str:
+        return "(" + ",".join(self.math(d) for d in symbol.shape) + ")"
 
     def _display(self, block: prose.Display, numbers: dict[str, int]) -> str:
         room = self.width - len(_INDENT)
-        heads = [math(row.lhs) if row.lhs is not None else "" for row in block.rows]
-        pad = max(len(h) for h in heads)
+        heads = [
+            self._box(row.lhs, room) if row.lhs is not None else ([""], 0) for row in block.rows
+        ]
+        pad = max(len(h[0][h[1]]) for h in heads)
         lines: list[str] = []
         tall = False
         for n, (row, head) in enumerate(zip(block.rows, heads, strict=True)):
-            parts = [[head.ljust(pad)]]
+            parts = [([line.ljust(pad) for line in head[0]], head[1])]
             for side in row.rhs:
-                parts.append([" = "])
+                parts.append(([" = "], 0))
                 parts.append(self._box(side, room - pad - 3))
             if row.note:
-                parts.append(["    (" + pieces(row.note, numbers).replace(_KEEP, " ") + ")"])
-            if n == len(block.rows) - 1:
-                parts.append([block.end])
+                note = self._words(row.note, numbers).replace(_KEEP, " ")
+                parts.append(([f"    ({note})"], 0))
+            if n == len(block.rows) - 1 and block.end:
+                ending = -2 if row.note else -1  # the punctuation goes after the formula
+                box, level = parts[ending]
+                ended = [*box[:level], box[level].rstrip() + block.end, *box[level + 1 :]]
+                parts[ending] = (ended, level)
             if block.label is not None and n == 0:
-                parts.append([f"    ({numbers[block.label]})"])
+                parts.append(([f"    ({numbers[block.label]})"], 0))
             built = _beside(parts)
             if lines and (len(built) > 1 or tall):
                 lines.append("")  # a matrix keeps a blank line from the rows beside it
@@ -206,7 +264,7 @@ class TextRenderer:
 
     def _matrix(self, grid: Sequence[Sequence[Term]], room: int) -> list[str]:
         """Bracketed rows of cells; columns just before an elision are dropped to fit `room`."""
-        cells = [[_t(c) for c in row] for row in grid]
+        cells = [[self.math(c) for c in row] for row in grid]
         while True:
             widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
             if sum(widths) + 2 * len(widths) + 2 <= room or len(widths) <= 3:
@@ -230,15 +288,18 @@ class TextRenderer:
     def render(self, checked: Checked) -> str:
         derived, v = checked.derived, checked.verification
         statement = derived.statement
-        heading = math(prose.Partial(derived.of, derived.by))
-        title = f"{heading} for {_t(statement.output)} = {_t(statement.rhs)}"
+        equation = prose.Relation(statement.output, "=", statement.rhs)
+        title = f"{self.math(prose.Partial(derived.of, derived.by))} for {self.math(equation)}"
         sentence = prose.check_sentence(dict(v.sizes), v.arithmetic, v.max_error)
-        checked_line = self._prose(f"{sentence.lead} {pieces(sentence.pieces, {})}")
-        numbers = prose.numbering(derived.steps)
-        body = [self.step(s, numbers) for s in derived.steps]
-        return "\n\n".join([title, "═" * min(len(title), self.width), *body, checked_line]) + "\n"
+        checked_line = self._prose(f"{sentence.lead} {self._words(sentence.pieces, {})}")
+        shown = prose.derivation(derived.steps)
+        numbers = prose.numbering(shown)
+        body = [self._blocks(blocks, numbers) for blocks in shown]
+        underline = "═" * min(len(title), self.width)
+        text = "\n\n".join([f"{title}\n{underline}", *body, checked_line]) + "\n"
+        return to_ascii(text) if self.ascii else text
 
 
-def text(checked: Checked) -> str:
-    """A checked derivation as terminal text."""
-    return TextRenderer().render(checked)
+def text(checked: Checked, width: int = WIDTH, ascii: bool = False) -> str:
+    """A checked derivation as terminal text, `width` columns wide (ASCII only with `ascii`)."""
+    return TextRenderer(width, ascii).render(checked)
