@@ -112,8 +112,10 @@ def _latex_displays(fragment: str) -> list[str]:
 
 
 def _mathjax_latex(latex: str) -> str:
-    """The LaTeX renderer's maths as the HTML renderer writes it for MathJax (no \\nobreak)."""
-    return latex.replace(r"=\nobreak ", "= ")
+    """The LaTeX renderer's maths as the HTML renderer writes it for MathJax: without TeX's
+    line- and page-breaking commands (\\nobreak, \\postdisplaypenalty), which a browser has
+    no use for and MathJax does not know."""
+    return latex.replace(r"=\nobreak ", "= ").replace(r" \postdisplaypenalty=10000", "")
 
 
 # --- the same sentences and maths as the LaTeX ---------------------------------------------

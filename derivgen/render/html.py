@@ -67,8 +67,14 @@ def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
                 out.append(words)
             case prose.Math(node=node):
                 out.append(maths(inline(node)))
-            case prose.Ref(label=label):
-                out.append(f"({numbers[label]})")
+            case prose.Ref(label=label, before=before, after=after) if label in numbers:
+                out.append(html.escape(f"{before}({numbers[label]}){after}", quote=False))
+            case prose.Ref():
+                pass  # a step shown on its own: the display it cites is not on the page
+            case prose.Title(text=text):
+                out.append(f"<cite>{html.escape(text, quote=False)}</cite>")
+            case _:
+                raise TypeError(f"the HTML renderer cannot show {piece!r}")
     return "".join(out)
 
 
@@ -80,11 +86,15 @@ def paragraph(block: prose.Paragraph, numbers: dict[str, int], lead: str = "stro
 class HtmlRenderer:
     """Renders a checked derivation as HTML: one `<section>` per step, block by block."""
 
-    def step(self, step: Step, numbers: dict[str, int] | None = None) -> str:
-        """One step's blocks; `numbers` numbers its displays as in the whole derivation."""
-        numbers = prose.numbering([step]) if numbers is None else numbers
+    def step(self, step: Step) -> str:
+        """One step on its own (its references to other steps' displays left out)."""
+        shown = prose.blocks(step)
+        return self._section(step, shown, prose.numbering([shown]))
+
+    def _section(self, step: Step, shown: tuple[prose.Block, ...], numbers: dict[str, int]) -> str:
+        """A step's blocks in a `<section>` named by its kind."""
         out = []
-        for block in prose.blocks(step):
+        for block in shown:
             match block:
                 case prose.Paragraph():
                     out.append(paragraph(block, numbers))
@@ -99,7 +109,8 @@ class HtmlRenderer:
         """The heading, every step, and what was checked, in a `<div class="derivgen">`."""
         derived, verification = checked.derived, checked.verification
         statement = derived.statement
-        numbers = prose.numbering(derived.steps)
+        shown = prose.derivation(derived.steps)
+        numbers = prose.numbering(shown)
         sentence = prose.check_sentence(
             dict(verification.sizes), verification.arithmetic, verification.max_error
         )
@@ -111,7 +122,10 @@ class HtmlRenderer:
             [
                 '<div class="derivgen">',
                 f"<h3>{heading}</h3>",
-                *(self.step(s, numbers) for s in derived.steps),
+                *(
+                    self._section(step, blocks, numbers)
+                    for step, blocks in zip(derived.steps, shown, strict=True)
+                ),
                 f'<section class="checked">\n{paragraph(sentence, {}, lead="em")}\n</section>',
                 "</div>",
             ]
