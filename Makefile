@@ -1,12 +1,15 @@
 # make examples  - set up (.venv with derivgen, TeX if missing), then build example PDFs into output/
 #                  and grade the example class (output/backprop-homework-graded/)
-# make test      - the same set-up plus the test extras, then the tests (LaTeX included) and ruff
+# make test      - the same set-up plus the test extras and Chromium, then the tests (LaTeX and
+#                  headless-browser tests included) and ruff
 # make deps      - only the set-up for examples; safe to run again, it skips what is there
 #
 # Python packages go into a virtual environment in the checkout ($(VENV)), never into the
 # system Python (which Debian 12 and Ubuntu 24.04 mark EXTERNALLY-MANAGED). TeX comes from
 # Debian's packages via apt-get (with sudo when not root) when latexmk or pdflatex is missing;
-# elsewhere the set-up stops with one line saying what to install. Recipes are plain /bin/sh.
+# elsewhere the set-up stops with one line saying what to install. The tests also need a
+# headless Chromium (they render derivgen's HTML pages in it): Debian's chromium package, the
+# same way, when no chromium is found. Recipes are plain /bin/sh.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +17,9 @@ VENV_PYTHON = $(VENV)/bin/python
 TEX_PACKAGES = texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk
 PIP_INSTALL = $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: all deps tex venv examples test
+BROWSERS = chromium chromium-browser google-chrome
+
+.PHONY: all deps tex browser venv examples test
 
 all: test
 
@@ -33,6 +38,17 @@ tex:
 	else \
 		echo "make: latexmk and pdflatex are missing: install TeX Live (macOS: brew install" \
 			"--cask mactex-no-gui; Windows: MiKTeX or TeX Live), then run make again" >&2; \
+		exit 1; \
+	fi
+
+browser:
+	@if (for b in $(BROWSERS); do command -v $$b && exit 0; done; exit 1) >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "make: installing Chromium from Debian's packages, for the tests of the HTML pages"; \
+		$(call as_root,update -qq,Chromium) && $(call as_root,install -y -qq --no-install-recommends chromium,Chromium); \
+	else \
+		echo "make: the tests render pages in a headless Chromium: install Chromium or Google" \
+			"Chrome, then run make test again" >&2; \
 		exit 1; \
 	fi
 
@@ -65,7 +81,7 @@ examples: deps
 	$(VENV)/bin/derivgen grade examples/backprop-homework.toml examples/backprop-homework-answers.csv \
 		--variants 3 --outdir output/backprop-homework-graded
 
-test: tex venv
+test: tex browser venv
 	$(PIP_INSTALL) -e '.[test]'
 	$(VENV_PYTHON) -m pytest
 	$(VENV_PYTHON) -m ruff check .

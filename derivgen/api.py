@@ -17,6 +17,7 @@ from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_shape, parse_target
 from derivgen.parse.shapes import parse_dims
+from derivgen.render.html import HtmlRenderer, derivation_html, page
 from derivgen.render.json import as_dict
 from derivgen.render.latex import latex, renderer
 from derivgen.render.numpy_code import numpy_module
@@ -35,7 +36,11 @@ ShapeSpec = str | Sequence[int | str]
 
 @dataclass(frozen=True)
 class Derivation:
-    """A derivation that has been checked; renders as text, LaTeX, JSON or PDF."""
+    """A derivation that has been checked; renders as text, LaTeX, HTML, JSON or PDF.
+
+    In Jupyter it shows itself whole (`_repr_html_`: every step, the layout, the check);
+    `print(d)` is `to_text()` and `repr(d)` one line.
+    """
 
     checked: Checked
 
@@ -50,13 +55,26 @@ class Derivation:
     def as_dict(self) -> dict[str, Any]:
         return as_dict(self.checked)
 
-    def to_text(self) -> str:
-        return text(self.checked)
+    def to_text(self, *, width: int = 80, ascii: bool = False) -> str:
+        """Terminal text `width` columns wide; `ascii` for a terminal or log without Unicode."""
+        return text(self.checked, width=width, ascii=ascii)
 
     def to_latex(self, *, standalone: bool = False) -> str:
         """A LaTeX fragment, or with `standalone` a complete document that compiles on its own."""
         fragment = latex(self.checked)
         return derivation_document([fragment]) if standalone else fragment
+
+    def to_html(self, *, standalone: bool = False) -> str:
+        """An HTML fragment (maths as LaTeX for MathJax), or with `standalone` a whole page
+        that opens offline, MathJax inside."""
+        fragment = derivation_html(self.checked)
+        return page(self.title, fragment) if standalone else fragment
+
+    @property
+    def title(self) -> str:
+        """`dy/dx for y = W x`: the problem as the user wrote it."""
+        derived = self.checked.derived
+        return f"{derived.target} for {derived.equation}"
 
     def to_pdf(self, destination: str | Path) -> Path:
         """Compile the derivation to a PDF at `destination`, replacing it only on success."""
@@ -71,6 +89,10 @@ class Derivation:
         """The problem statement, as a worksheet would print it (LaTeX, inline maths)."""
         return renderer().question(self.checked)
 
+    def question_html(self) -> str:
+        """The problem statement as a worksheet page prints it (HTML, inline maths)."""
+        return HtmlRenderer().question(self.checked)
+
     def answer_latex(self) -> str:
         """The final answer as display-maths LaTeX without delimiters, e.g. for \\boxed{}."""
         return renderer().answer(self.checked)
@@ -81,8 +103,25 @@ class Derivation:
         return renderer().answers(self.checked)
 
     def _repr_latex_(self) -> str:
-        """Jupyter shows the results as display maths (MathJax renders no prose commands)."""
+        """The results alone, as display maths (for front ends that show LaTeX, not HTML)."""
         return renderer().summary(self.checked)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the whole derivation; its MathJax typesets the maths."""
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        """`<Derivation dy/dx of y = W x: 7 steps, checked>`; a Derivation exists only once
+        `verify` has passed every line."""
+        derived = self.checked.derived
+        count = len(derived.steps)
+        return (
+            f"<Derivation {derived.target} of {derived.equation}: "
+            f"{count} step{'s' if count != 1 else ''}, checked>"
+        )
 
 
 def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:

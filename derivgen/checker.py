@@ -28,14 +28,25 @@ from derivgen.errors import DerivgenError
 from derivgen.model.inference import infer_shapes
 from derivgen.model.target import resolve_target
 from derivgen.parse import parse_equation, parse_target
-from derivgen.render.check import report_dict, report_latex, report_summary, report_text
+from derivgen.render.check import (
+    report_dict,
+    report_html,
+    report_latex,
+    report_summary,
+    report_text,
+)
+from derivgen.render.html import page
 
 __all__ = ["Check", "check"]
 
 
 @dataclass(frozen=True)
 class Check:
-    """The verdict on one answer; renders as text, LaTeX, JSON or PDF."""
+    """The verdict on one answer; renders as text, LaTeX, HTML, JSON or PDF.
+
+    In Jupyter it shows the verdict and, for a wrong answer, the point and the derivation
+    (`_repr_html_`); `print(c)` is `to_text()` and `repr(c)` one line.
+    """
 
     report: Report
 
@@ -67,11 +78,32 @@ class Check:
         fragment = report_latex(self.report)
         return derivation_document([fragment]) if standalone else fragment
 
+    def to_html(self, *, standalone: bool = False) -> str:
+        """An HTML fragment (maths for MathJax), or with `standalone` a page that opens
+        offline."""
+        fragment = report_html(self.report)
+        if not standalone:
+            return fragment
+        return page(f"Check: {self.report.target} for {self.report.equation}", fragment)
+
     def to_pdf(self, destination: str | Path) -> Path:
         return build_derivation_pdf([report_latex(self.report)], Path(destination))
 
     def _repr_latex_(self) -> str:
+        """The verdict alone (for front ends that show LaTeX, not HTML)."""
         return report_summary(self.report)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        """`<Check dy/dx of y = W x, answer W^T: wrong (layout)>`."""
+        report = self.report
+        verdict = "right" if self.correct else f"wrong ({self.reason})"
+        return f"<Check {report.target} of {report.equation}, answer {report.answer}: {verdict}>"
 
 
 def check(

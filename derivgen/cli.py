@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from derivgen.documents.article import PAPERS
 from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
-from derivgen.errors import BuildError, DerivgenError
+from derivgen.errors import EXIT_INTERRUPTED, INTERRUPTED, BuildError, DerivgenError
 from derivgen.exports import FORMATS as EXPORT_FORMATS
 from derivgen.exports import bank_data, export_bank
 from derivgen.grading import grade
@@ -42,8 +43,6 @@ EXIT_WRONG_ANSWER = 1
 EXIT_BAD_INPUT = 2
 EXIT_LATEX_FAILED = 3
 EXIT_NO_TEX = 4
-EXIT_INTERRUPTED = 130
-"""128 + SIGINT, as shells report a command stopped by Ctrl-C."""
 
 EXIT_CODES = f"""exit status:
   0    success
@@ -61,12 +60,14 @@ DERIVE_EXAMPLES = """examples:
   derivgen derive "Y = X W" "dY[2,5]/dX[2,4]" --format json -o - | jq .matrix
   echo "L = (W x - t)^T (W x - t)" | derivgen derive - "dL/dW"
   derivgen derive "z = x W + b" "dz/dW" --shape x=1,D --views index,vec,backprop
-  derivgen derive "y = W x" "dy/dx" --tex-only -o y.tex     # compile y.tex elsewhere"""
+  derivgen derive "y = W x" "dy/dx" --tex-only -o y.tex     # compile y.tex elsewhere
+  derivgen derive "y = W x" "dy/dx" --format html -o y.html # a page that opens offline"""
 
 WORKSHEET_EXAMPLES = """examples:
   derivgen worksheet examples/note-examples.toml --variants 3
   derivgen worksheet examples/backprop-homework.toml --outdir handouts --seed 2025
   derivgen worksheet hw.toml --tex-only                     # the .tex only, no TeX run
+  derivgen worksheet hw.toml --html                         # the PDFs and two web pages
   cat hw.toml | derivgen worksheet - --outdir out           # writes out/stdin-*.pdf"""
 
 
@@ -137,9 +138,10 @@ def _add_check_command(commands: argparse._SubParsersAction, chatter: _Parser) -
     cmd.add_argument("--layout", choices=LAYOUTS, help="the layout the answer is meant in")
     cmd.add_argument(
         "--format",
-        choices=("text", "latex", "json", "pdf"),
+        choices=("text", "latex", "json", "pdf", "html"),
         default="text",
-        help="text (the default), a LaTeX fragment, JSON for programs, or a PDF",
+        help="text (the default), a LaTeX fragment, JSON for programs, a PDF, or an HTML page "
+        "that opens offline (html and pdf go to output/<equation-target>-check.EXT)",
     )
     cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE (- for standard output)")
 
@@ -154,13 +156,16 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
         layout=options.layout,
         general=options.general,
     )
+    name = _default_pdf_name(options.equation, options.target).with_suffix("")
     if options.format == "pdf":
-        name = _default_pdf_name(options.equation, options.target).with_suffix("")
         destination = Path(options.output or name.with_name(name.name + "-check.pdf"))
         created = _creating(console, destination.parent)
         result.to_pdf(destination)
         created()
         console.wrote(destination)
+    elif options.format == "html":
+        default = name.with_name(name.name + "-check.html")
+        _emit(result.to_html(standalone=True), options.output or str(default), console)
     else:
         rendered = {
             "text": result.to_text,
@@ -278,9 +283,23 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
     )
     cmd.add_argument(
         "--format",
-        choices=("text", "latex", "json", "pdf", "numpy"),
-        help="text (the default), a LaTeX fragment to paste, JSON for programs, a PDF, or "
-        "numpy (a Python module computing f and the derivative, with check_gradient())",
+        choices=("text", "latex", "json", "pdf", "html", "numpy"),
+        help="text (the default), a LaTeX fragment to paste, JSON for programs, a PDF, an "
+        "HTML page that opens offline (MathJax inside), or numpy (a Python module computing f "
+        "and the derivative, with check_gradient())",
+    )
+    cmd.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="wrap text output at N columns (default: the terminal's width, 80 when not a "
+        "terminal)",
+    )
+    cmd.add_argument(
+        "--ascii",
+        action="store_true",
+        help="text output in plain ASCII (W[3,7], x^T, dy/dx), for terminals and logs without "
+        "Unicode; chosen by itself when standard output cannot encode Unicode",
     )
     cmd.add_argument(
         "--tex-only",
@@ -295,7 +314,7 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         "--output",
         metavar="FILE",
         help="write to FILE (- for standard output); text, latex and json go to standard "
-        "output by default, a PDF to output/<equation-target>.pdf",
+        "output by default, a PDF or HTML page to output/<equation-target>.pdf or .html",
     )
 
 
@@ -355,6 +374,12 @@ def _add_worksheet_command(commands: argparse._SubParsersAction, chatter: _Parse
     )
     sheet.add_argument(
         "--paper", choices=tuple(PAPERS), help="the paper size (default: LaTeX's, letter)"
+    )
+    sheet.add_argument(
+        "--html",
+        action="store_true",
+        help="also write the worksheet and the key as pages that open offline "
+        "(NAME-worksheet.html, NAME-key.html)",
     )
 
 
@@ -480,6 +505,7 @@ def _worksheet(options: argparse.Namespace, console: _Console) -> None:
         tex_only=options.tex_only,
         split=options.split,
         paper=options.paper,
+        html=options.html,
         report=console.detail,
     )
     created()
@@ -514,13 +540,41 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
     if output_format == "pdf":
         _pdf(derivation, options, equation, console)
         return
+    if output_format == "html":
+        default = _default_pdf_name(equation, options.target).with_suffix(".html")
+        _emit(derivation.to_html(standalone=True), options.output or str(default), console)
+        return
     rendered = {
-        "text": derivation.to_text,
+        "text": lambda: derivation.to_text(
+            width=_text_width(options), ascii=options.ascii or _needs_ascii(options.output)
+        ),
         "latex": derivation.to_latex,
         "json": lambda: json.dumps(derivation.as_dict(), indent=2, ensure_ascii=False) + "\n",
         "numpy": derivation.to_numpy,
     }[output_format]()
     _emit(rendered if rendered.endswith("\n") else rendered + "\n", options.output, console)
+
+
+def _text_width(options: argparse.Namespace) -> int:
+    """--width, else the terminal's width (80 when standard output is not a terminal)."""
+    if options.width is not None:
+        if options.width < 40:
+            raise DerivgenError(f"--width {options.width}: text needs at least 40 columns")
+        return options.width
+    if options.output not in (None, STDIO) or not sys.stdout.isatty():
+        return 80
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _needs_ascii(output: str | None) -> bool:
+    """Whether standard output, when the text goes there, cannot encode derivgen's Unicode."""
+    if output not in (None, STDIO):
+        return False
+    try:
+        "∂yᵢ/∂xⱼ Σ⎡⎤₁ᵀ…".encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
 
 
 def _emit(data: str | bytes, output: str | None, console: _Console) -> None:
@@ -596,7 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
     except KeyboardInterrupt:
-        print("derivgen: interrupted", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except DerivgenError as error:
         for line in error.lines():

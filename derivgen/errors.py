@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a command stopped by Ctrl-C."""
+INTERRUPTED = "derivgen: interrupted"
+"""The one line a Ctrl-C prints (here, not in the CLI, so the script can print it while the
+CLI is still being imported: `derivgen.__main__`)."""
+
 
 class DerivgenError(Exception):
     """Bad input or a result that cannot be trusted; the message is one line for the user."""

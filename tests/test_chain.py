@@ -31,11 +31,11 @@ def test_the_notes_example_names_m_and_sums_over_it() -> None:
     assert check_derivative(result, lambda m: m["V"] * m["W"] * m["x"], SIZES, "y", "x") > 0
     text = d.to_text()
     assert "m = W x." in text and "y = V m," in text and "dy/dx = dy/dm dm/dx." in text
-    assert "∂yᵢ/∂xⱼ = Σ(k=1…D) ∂yᵢ/∂mₖ·∂mₖ/∂xⱼ" in text
+    assert "∂yᵢ/∂xⱼ = Σ(k=1…M) ∂yᵢ/∂mₖ·∂mₖ/∂xⱼ" in text
     assert "∂yᵢ/∂mₖ = Vᵢ,ₖ" in text and "∂mₖ/∂xⱼ = Wₖ,ⱼ" in text
     assert "To summarize" in text
     latex = d.to_latex()
-    assert r"\sum_{k=1}^{D} \frac{\partial \vec{y}_{i}}{\partial \vec{m}_{k}}" in latex
+    assert r"\sum_{k=1}^{M} \frac{\partial \vec{y}_{i}}{\partial \vec{m}_{k}}" in latex
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_longer_chains_name_one_intermediate_per_stage_before_use() -> None:
 
 def test_a_concrete_entry_is_chained_with_its_own_indices() -> None:
     result = derive("y = V W x", "dy[2]/dx[3]").as_dict()
-    assert result["entry"] == "Sum(V[2, k]*W[k, 3], (k, 1, D))"
+    assert result["entry"] == "Sum(V[2, k]*W[k, 3], (k, 1, M))"
     check_derivative(
         result,
         lambda m: m["V"] * m["W"] * m["x"],

@@ -77,7 +77,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
         (
             ["derive", "y = W x", "dy/dx", "--format", "docx"],
             [
-                "error: argument --format: invalid choice: 'docx' (choose from 'text', 'latex', 'json', 'pdf', 'numpy')"
+                "error: argument --format: invalid choice: 'docx' (choose from 'text', 'latex', 'json', 'pdf', 'html', 'numpy')"
             ],
         ),
     ],

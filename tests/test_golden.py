@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from derivgen import derive
-from tests.golden.cases import CASES
+from tests.golden.cases import CASES, VIEWS
 from tests.golden.key_tables import KEY_TABLES, key_tables
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -35,3 +35,12 @@ def test_text_matches_golden(name: str) -> None:
 def test_key_answer_table_matches_golden(name: str) -> None:
     expected = (GOLDEN / f"{name}.tex").read_text(encoding="utf-8")
     assert key_tables(KEY_TABLES[name]) == expected
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+@pytest.mark.parametrize("suffix", ["tex", "txt"])
+def test_views_match_golden(name: str, suffix: str) -> None:
+    equation, target, shapes, views = VIEWS[name]
+    derivation = derive(equation, target, shapes, views=views)
+    rendered = derivation.to_latex() if suffix == "tex" else derivation.to_text()
+    assert rendered == (GOLDEN / f"{name}.{suffix}").read_text(encoding="utf-8")

@@ -40,11 +40,30 @@ def test_the_wheel_carries_the_license_the_typing_marker_and_the_templates(wheel
     assert {f"derivgen/{t}" for t in templates} <= names
 
 
+def test_the_wheel_carries_mathjax_its_licence_and_the_page_style(wheel) -> None:
+    """Pages open offline from an installed derivgen: MathJax and the style are inside."""
+    names = set(wheel.namelist())
+    dist_info = f"derivgen-{derivgen.__version__}.dist-info"
+    mathjax = ROOT / "derivgen" / "render" / "mathjax"
+    assert wheel.read("derivgen/render/mathjax/tex-svg.js") == (mathjax / "tex-svg.js").read_bytes()
+    assert "derivgen/render/mathjax/LICENSE" in names
+    assert wheel.read(f"{dist_info}/licenses/derivgen/render/mathjax/LICENSE") == (
+        mathjax / "LICENSE"
+    ).read_bytes()
+    assert "derivgen/templates/html/page.css" in names
+
+
+def test_the_script_is_the_entry_point_that_answers_an_early_ctrl_c(wheel) -> None:
+    dist_info = f"derivgen-{derivgen.__version__}.dist-info"
+    entry_points = wheel.read(f"{dist_info}/entry_points.txt").decode()
+    assert "derivgen = derivgen.__main__:main" in entry_points
+
+
 def test_the_metadata_states_version_license_and_classifiers(wheel) -> None:
     dist_info = f"derivgen-{derivgen.__version__}.dist-info"
     metadata = email.parser.Parser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
     assert metadata["Version"] == derivgen.__version__
-    assert metadata["License-Expression"] == "MIT"
+    assert metadata["License-Expression"] == "MIT AND Apache-2.0"  # MathJax is Apache-2.0
     classifiers = metadata.get_all("Classifier")
     assert "Typing :: Typed" in classifiers
     assert "Programming Language :: Python :: 3.11" in classifiers

@@ -40,9 +40,10 @@ TERM = sympy.Mul(x[k], W[k, 3], evaluate=False)
         ),
         (sympy.Identity(D), "I", "I", "Identity(D)"),
         (sympy.OneMatrix(D, 1), r"\mathbf{1}_{D\times 1}", "𝟏(D×1)", "OneMatrix(D, 1)"),
-        (sympy.MatrixSymbol("W", 3, D).T, "W^{T}", "Wᵀ", "W.T"),
+        (sympy.MatrixSymbol("W", 3, D).T, r"W^{\top}", "Wᵀ", "W.T"),
+        (sympy.MatrixSymbol("x", D, 1).T, r"\vec{x}^{\,\top}", "xᵀ", "x.T"),
         (W[3, 12], "W_{3,12}", "W₃,₁₂", "W[3, 12]"),
-        (W[3, D], "W_{3,D}", "W₃,_(D)", "W[3, D]"),
+        (W[3, D], "W_{3,D}", "W[3,D]", "W[3, D]"),
     ],
 )
 def test_printers(expr, latex, text, json) -> None:

@@ -25,7 +25,7 @@ SIZES = {"C": 3, "D": 4}
             "dy/db",
             "b",
             lambda m: scalar(m["a"].T * m["x"]) * m["b"],
-            "Trace(a.T*x)*Identity(D)",
+            "Trace(a.T*x)*Identity(C)",
         ),
         (
             "y = (x^T x) x",

@@ -24,7 +24,7 @@ from tests.oracle import (
     symbols_matrix,
 )
 
-SIZES = {"C": 3, "D": 4, "N": 2}
+SIZES = {"C": 3, "D": 4, "N": 2, "M": 5}
 
 CASES = [
     ("f = W x", "df/dW", {}, "f", lambda m: m["W"] * m["x"]),

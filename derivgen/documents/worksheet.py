@@ -12,6 +12,7 @@ Documents come before the API in derivgen's stages, so the caller hands in `deri
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import time
@@ -37,6 +38,7 @@ from derivgen.documents.files import (
 from derivgen.documents.jobs import default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
 from derivgen.documents.workers import mapped
+from derivgen.documents.worksheet_pages import worksheet_pages
 from derivgen.documents.worksheet_problems import (
     answer_table,
     paragraphs,
@@ -75,6 +77,8 @@ class Derived(Protocol):
     def answer_latex(self) -> str: ...
     def answers_latex(self) -> tuple[str, ...]: ...
     def to_latex(self) -> str: ...
+    def question_html(self) -> str: ...
+    def to_html(self) -> str: ...
     def as_dict(self) -> dict[str, Any]: ...
 
 
@@ -105,6 +109,9 @@ class Solution:
     """The answer in the syntax `derivgen check` reads, for NAME-key.json."""
     answers: tuple[str, ...] = ()
     """Every form the key boxes (`answer` first, then each view's own)."""
+    question_html: str = ""
+    derivation_html: str = ""
+    """The question and the derivation for the pages (`worksheet --html`)."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +122,9 @@ class Failure:
     message: str
 
 
-def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
-    """Derive one problem; runs in worker processes, so it returns data, never raises it."""
+def solve(derive: Deriver, key: ProblemKey, html: bool = False) -> Solution | Failure:
+    """Derive one problem; runs in worker processes, so it returns data, never raises it.
+    With `html`, also its question and derivation as HTML, for the pages."""
     equation, target, shapes, layout, views = key
     try:
         derived = derive(equation, target, dict(shapes), layout=layout, views=views)
@@ -125,7 +133,14 @@ def solve(derive: Deriver, key: ProblemKey) -> Solution | Failure:
     form, checkable = key_answer(target, derived.as_dict())
     answers = derived.answers_latex()
     return Solution(
-        derived.question_latex(), answers[0], derived.to_latex(), form, checkable, answers
+        derived.question_latex(),
+        answers[0],
+        derived.to_latex(),
+        form,
+        checkable,
+        answers,
+        derived.question_html() if html else "",
+        derived.to_html() if html else "",
     )
 
 
@@ -162,6 +177,7 @@ def build_worksheets(
     tex_only: bool = False,
     split: bool = False,
     paper: str | None = None,
+    html: bool = False,
     report: Callable[[str], object] = lambda _: None,
 ) -> tuple[Path, ...]:
     """Build `output/NAME-worksheet.pdf` and `NAME-key.pdf` with their `.tex` sources.
@@ -172,8 +188,9 @@ def build_worksheets(
     shows a bar on standard error when that is a terminal; `tex_only` writes the two `.tex`
     sources and runs no TeX; `split` writes one worksheet per variant
     (`NAME-worksheet-A.pdf`, ...) instead of one holding them all; `paper` is "a4" or
-    "letter" (LaTeX's own, letter, when None); `report` receives one line per stage (the
-    CLI's `-v`).
+    "letter" (LaTeX's own, letter, when None); `html` also writes the worksheet and the key
+    as web pages (`NAME-worksheet.html`, `NAME-key.html`); `report` receives one line per
+    stage (the CLI's `-v`).
     Returns the paths written. Raises DerivgenError (one line) for a bad spec, a bad
     template or a LaTeX failure, having written nothing but, for a LaTeX failure, the
     evidence (`NAME-worksheet.failed.tex` and `.failed.log`).
@@ -200,7 +217,9 @@ def build_worksheets(
     )
     with bar:
         started = time.perf_counter()
-        solutions = derive_all(spec, drawn, derive, jobs=workers, advance=bar.update)
+        solutions = derive_all(
+            spec, drawn, derive, jobs=workers, advance=bar.update, html=html
+        )
         report(
             f"derived {len(keys)} distinct problems with {workers} "
             f"{'process' if workers == 1 else 'processes'} "
@@ -209,11 +228,17 @@ def build_worksheets(
         context = worksheet_context(spec, drawn, solutions, seed)
         sources = document_sources(environment, context, split=split, paper=paper)
         stems = {name: output / f"{spec.name}-{name}" for name in sources}
+        pages = worksheet_pages(spec, drawn, solutions, seed) if html else {}
+        page_stems = {name: output / f"{spec.name}-{name}" for name in pages}
         if tex_only:
             with signals_deferred():
                 for name in sources:
                     write_atomically(stems[name].with_suffix(".tex"), sources[name])
-            return tuple(stems[name].with_suffix(".tex") for name in sources)
+                _write_pages(pages, page_stems)
+            return (
+                *(stems[name].with_suffix(".tex") for name in sources),
+                *(page_stems[name].with_suffix(".html") for name in pages),
+            )
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
@@ -235,7 +260,13 @@ def build_worksheets(
                     move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
                     written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
                 write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
-    return (*written, key_json)
+                _write_pages(pages, page_stems)
+    return (*written, key_json, *(page_stems[name].with_suffix(".html") for name in pages))
+
+
+def _write_pages(pages: Mapping[str, str], stems: Mapping[str, Path]) -> None:
+    for name, html in pages.items():
+        write_atomically(stems[name].with_suffix(".html"), html)
 
 
 def document_sources(
@@ -273,11 +304,13 @@ def derive_all(
     *,
     jobs: int,
     advance: Callable[[], object] = lambda: None,
+    html: bool = False,
 ) -> dict[ProblemKey, Solution]:
-    """Each distinct problem derived once; the first refusal, in reading order, is the error."""
+    """Each distinct problem derived once; the first refusal, in reading order, is the error.
+    With `html`, the solutions carry HTML for the pages too."""
     keys = distinct_problems(variants)
     results: dict[ProblemKey, Solution | Failure] = {}
-    with mapped(solve, keys, jobs, derive) as solved:
+    with mapped(functools.partial(solve, html=html), keys, jobs, derive) as solved:
         for key, result in zip(keys, solved, strict=True):
             results[key] = result
             advance()

@@ -20,8 +20,8 @@ from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.parse.ast import Equation, Node, ShapeDeclaration, symbols_in
 from derivgen.parse.grammar import source
 
-SIZE_NAMES = "CDNMKPQRSTUVABEFGHL"
-"""Names given to inferred sizes, in order; the note's C and D come first."""
+SIZE_NAMES = "CDMNKPQRSTUVABEFGHL"
+"""Names given to inferred sizes, in order, after the note's roles (see `_note_names`)."""
 
 MAX_FLEXIBLE_VECTORS = 10
 """Beyond this many undeclared vectors, only the all-column reading is tried (2^n readings)."""
@@ -163,13 +163,42 @@ def infer_shapes(equation: Equation, declarations: Mapping[str, ShapeDeclaration
     return _resolve(best, equation)
 
 
+def _note_names(attempt: _Inference, equation: Equation, taken: set[object]) -> dict[_Unknown, str]:
+    """The note's names for the sizes that play its roles: C for the output's length (a
+    matrix output's columns, with N for its rows, the data points), D for the input vector's
+    length; other sizes (an intermediate's M), and all of a scalar's, come from SIZE_NAMES in
+    order."""
+    named: dict[_Unknown, str] = {}
+
+    def prefer(key: _Key, name: str) -> None:
+        root = attempt.unifier.find(key)
+        free = name not in taken and name not in named.values()
+        if isinstance(root, _Unknown) and root not in named and free:
+            named[root] = name
+
+    rows, cols = attempt.symbols[equation.lhs.name]
+    if attempt.is_one(rows) and attempt.is_one(cols):
+        return named  # a scalar output (a loss): the sizes in the order they are shown
+    if not attempt.is_one(rows) and not attempt.is_one(cols):
+        prefer(cols, "C")
+        prefer(rows, "N")
+    else:
+        prefer(cols if attempt.is_one(rows) else rows, "C")
+    for name in dict.fromkeys(s.name for s in symbols_in(equation.rhs)):
+        first, second = attempt.symbols[name]
+        if name[0].islower() and attempt.is_one(first) != attempt.is_one(second):
+            prefer(second if attempt.is_one(first) else first, "D")
+            break
+    return named
+
+
 def _resolve(attempt: _Inference, equation: Equation) -> Shapes:
     """Name every unknown size from SIZE_NAMES, in the order the right-hand side shows them."""
     taken = set(attempt.symbols) | {
         k for pair in attempt.symbols.values() for k in pair if isinstance(k, str)
     }
-    pool = (name for name in SIZE_NAMES if name not in taken)
-    named: dict[_Unknown, str] = {}
+    named = _note_names(attempt, equation, taken)
+    pool = (name for name in SIZE_NAMES if name not in taken and name not in named.values())
 
     def resolve(key: _Key) -> Dim:
         root = attempt.unifier.find(key)

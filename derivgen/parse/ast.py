@@ -145,9 +145,7 @@ class ShapeDeclaration:
 
 def children(node: Node) -> tuple[Node, ...]:
     """A node's operands, in the order written: its fields that are nodes."""
-    return tuple(
-        value for f in fields(node) if isinstance(value := getattr(node, f.name), Node)
-    )
+    return tuple(value for f in fields(node) if isinstance(value := getattr(node, f.name), Node))
 
 
 def symbols_in(node: Node) -> list[Symbol]:

@@ -1,10 +1,11 @@
-"""A checked answer as text, LaTeX and JSON: the verdict, the counterexample, the derivation.
+"""A checked answer as text, LaTeX, HTML and JSON: the verdict, the counterexample, the derivation.
 
 Only formatting: every number and shape arrives computed in the Report.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -18,6 +19,7 @@ from derivgen.answers.judge import Counterexample, Judgement
 from derivgen.answers.report import Report
 from derivgen.model.indexing import indexed
 from derivgen.model.shapes import Dim
+from derivgen.render.html import derivation_html, display_maths, maths
 from derivgen.render.json import as_dict
 from derivgen.render.latex import latex
 from derivgen.render.printers import to_json, to_latex, to_text
@@ -241,6 +243,45 @@ def report_latex(report: Report) -> str:
             escape_latex(f"(derivgen cannot derive {report.entry}: {report.derivation_error})"),
         ]
     return "\n".join(parts) + "\n"
+
+
+def report_html(report: Report) -> str:
+    """The verdict, the point and the derivation of the entry, as an HTML fragment."""
+    j = report.judgement
+    verdict = _verdict(
+        report,
+        f"${_partial(report, None, to_latex)}$",
+        f"${_general(report, to_latex)}$",
+        lambda e: f"${to_latex(e)}$",
+    )
+    said = "".join(
+        maths(p) if n % 2 else html.escape(p, quote=False)
+        for n, p in enumerate(verdict.split("$"))
+    )
+    parts = [
+        f"<p><strong>Check</strong>: {maths(_partial(report, None, to_latex))} for "
+        f"<code>{html.escape(report.equation)}</code>, answer "
+        f"<code>{html.escape(report.answer)}</code>.</p>",
+        f'<p class="verdict">{said}</p>',
+    ]
+    c = j.counterexample
+    if c is not None:
+        sizes = ", ".join(maths(f"{k} = {v}") for k, v in c.sizes.items())
+        arrays = ",\\quad ".join(f"{name} = {_latex_matrix(rows)}" for name, rows in _values(c))
+        parts += [f"<p>The point ({sizes}):</p>", display_maths(rf"\[ {arrays} \]")]
+    method = _method(j)
+    if method:
+        parts.append(f"<p>{html.escape(method, quote=False)}</p>")
+    if report.derivation is not None:
+        entry = html.escape(report.entry or "")
+        parts += [
+            f"<p><strong>Why</strong>: the derivation of <code>{entry}</code>.</p>",
+            derivation_html(report.derivation),
+        ]
+    elif report.derivation_error is not None:
+        failed = f"(derivgen cannot derive {report.entry}: {report.derivation_error})"
+        parts.append(f"<p>{html.escape(failed, quote=False)}</p>")
+    return '<div class="derivgen check">\n' + "\n".join(parts) + "\n</div>"
 
 
 def _shape(shape: tuple[Dim, ...] | None) -> list[int | str] | None:

@@ -38,8 +38,10 @@ def as_dict(checked: Checked, latex: LatexRenderer | None = None) -> dict[str, A
         if matrix is None
         else [None if i is None else str(i) for i in (matrix.row_index, matrix.col_index)],
         "steps": [
-            {"kind": s.kind, "latex": steps_renderer.step(s), "claims": [_claim(c) for c in claims]}
-            for s, claims in zip(derived.steps, derived.claims(), strict=True)
+            {"kind": s.kind, "latex": latex, "claims": [_claim(c) for c in claims]}
+            for s, latex, claims in zip(
+                derived.steps, steps_renderer.steps(derived.steps), derived.claims(), strict=True
+            )
         ],
         "intermediates": {
             str(d.name): to_json(d.value) for d in derived.definitions if not d.restates

@@ -1,29 +1,26 @@
-"""The LaTeX renderer: one template per step kind, filled in by the note's expression printer.
+"""The LaTeX renderer: the shared prose (`prose.py`) with its maths slots in the note's LaTeX.
 
-Filters only print (an expression, a written-out sum, a matrix of cells, a list of index
-equalities); every fact they print was decided by the engine.
+The words come from the prose layer, the maths from the note's expression printer; templates
+hold the derivation's frame, the question, the boxed answer and Jupyter's summary.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
 import sympy
 
+from derivgen.render import prose
 from derivgen.render.printers import to_latex
-from derivgen.render.prose import arrangement as layout_clause
-from derivgen.render.prose import check_sentence, condition_sides, describe, listing, rule_names
 from derivgen.render.templates import latex_environment
-from derivgen.steps.kinds import AssembleStep, Dots, Part, Slice, Step, Term
+from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.steps.views import VIEWS
 from derivgen.verify import Checked
 
 _DOTS = {Dots.LOW: r"\dots", Dots.ACROSS: r"\cdots", Dots.DOWN: r"\vdots", Dots.DIAGONAL: r"\ddots"}
-_DIMENSIONS = {3: "three-dimensional", 4: "four-dimensional"}
-_SIGNS = {"=": "=", "→": r"\to"}
+_SIGNS = {"=": "=", "≠": r"\neq", "→": r"\to"}
 
 
 def tex(value: Term | sympy.Basic) -> str:
@@ -31,96 +28,94 @@ def tex(value: Term | sympy.Basic) -> str:
     return _DOTS[value] if isinstance(value, Dots) else to_latex(value)
 
 
-def terms(items: Iterable[Term]) -> str:
-    """`a + b + \\dots + c`, with a leading minus sign folded into the operator."""
-    out = ""
-    for item in items:
-        printed = tex(item)
-        if not out:
-            out = printed
-        elif printed.startswith("-"):
-            out += " - " + printed[1:].lstrip()
-        else:
-            out += " + " + printed
-    return out
-
-
-def matrix(grid: Sequence[Sequence[Term]]) -> str:
-    rows = (" & ".join(tex(cell) for cell in row) for row in grid)
-    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
-
-
 def partial(of: sympy.Basic, by: sympy.Basic) -> str:
-    return rf"\frac{{\partial {tex(of)}}}{{\partial {tex(by)}}}"
+    return displayed(prose.Partial(of, by))
 
 
 def slashed(of: sympy.Basic, by: sympy.Basic) -> str:
     """`∂y_3/∂x_7` on one line, for headings, where a fraction would be too small to read."""
-    return rf"\partial {tex(of)} / \partial {tex(by)}"
+    return inline(prose.Partial(of, by))
 
 
-def sliced(symbol: sympy.Basic, indices: Sequence[sympy.Symbol | None]) -> str:
-    """`Y_{i,:}` for a matrix held at one row; `\\vec{y}_{i}` for a vector held at one entry."""
-    shown = ",".join(":" if i is None else tex(i) for i in indices)
-    return f"{tex(symbol)}_{{{shown}}}"
+class LatexMath(prose.MathPrinter):
+    """Maths slots in the note's LaTeX; partials are fractions in displays, slashed in text."""
+
+    def __init__(self, display: bool = False) -> None:
+        self.display = display
+
+    def expression(self, value: sympy.Basic | Dots) -> str:
+        return tex(value)
+
+    def _print_Partial(self, node: prose.Partial) -> str:
+        d = "d" if node.whole else r"\partial"
+        if self.display:
+            return rf"\frac{{{d} {self(node.of)}}}{{{d} {self(node.by)}}}"
+        return rf"{d} {self(node.of)} / {d} {self(node.by)}"
+
+    def _print_PartialOf(self, node: prose.PartialOf) -> str:
+        return rf"\frac{{\partial}}{{\partial {self(node.by)}}}\left[{self(node.body)}\right]"
+
+    def _print_Terms(self, node: prose.Terms) -> str:
+        return prose.join_terms([self(item) for item in node.items])
+
+    def _print_Braces(self, node: prose.Braces) -> str:
+        return rf"\left\{{ {self(node.body)} \right\}}"
+
+    def _print_Together(self, node: prose.Together) -> str:
+        return r", \quad ".join(self(item) for item in node.items)
+
+    def _print_EntryOf(self, node: prose.EntryOf) -> str:
+        indices = ",".join(tex(i) for i in node.indices)
+        return f"({tex(node.matrix)})_{{{indices}}}"
+
+    def _print_Parens(self, node: prose.Parens) -> str:
+        return f"({self(node.body)})"
+
+    def _print_Grid(self, node: prose.Grid) -> str:
+        """Partials in a grid at full size, rows spaced so the fractions do not touch."""
+        printed = [[self(cell) for cell in row] for row in node.rows]
+        tall = any(r"\frac" in cell for row in printed for cell in row)
+        cells = (
+            [
+                [rf"\dfrac{cell[5:]}" if cell.startswith(r"\frac") else cell for cell in row]
+                for row in printed
+            ]
+            if tall
+            else printed
+        )
+        between = r" \\[1ex] " if tall else r" \\ "
+        rows = (" & ".join(row) for row in cells)
+        return r"\begin{bmatrix} " + between.join(rows) + r" \end{bmatrix}"
+
+    def _print_Shaped(self, node: prose.Shaped) -> str:
+        return to_latex(node.expr, shapes=True)
+
+    def _print_Sliced(self, node: prose.Sliced) -> str:
+        shown = ",".join(":" if i is None else tex(i) for i in node.indices)
+        return f"{tex(node.symbol)}_{{{shown}}}"
+
+    def _print_Func(self, node: prose.Func) -> str:
+        head = node.name if len(node.name) == 1 else rf"\operatorname{{{node.name}}}"
+        return f"{head}({self(node.arg)})"
+
+    def _print_Product(self, node: prose.Product) -> str:
+        return r"\,".join(self(f) for f in node.factors)
+
+    def _print_Relation(self, node: prose.Relation) -> str:
+        return f"{self(node.lhs)} {_SIGNS[node.sign]} {self(node.rhs)}"
+
+    def _print_Range(self, node: prose.Range) -> str:
+        # no line break after the `=`: "j =" at a line's end and "1, …, D" on the next
+        return rf"{tex(node.index)} =\nobreak 1, \dots, {tex(node.size)}"
+
+    def _print_Number(self, node: prose.Number) -> str:
+        return _number(node.value)
+
+    def _print_Times(self, node: prose.Times) -> str:
+        return rf"{tex(node.rows)} \times {tex(node.cols)}"
 
 
-def _math(value: sympy.Basic) -> str:
-    return f"${tex(value)}$"
-
-
-def describe_all(symbols: Iterable[sympy.MatrixSymbol]) -> str:
-    return listing(
-        [describe(s, _math, lambda r, c: rf"${tex(r)} \times {tex(c)}$") for s in symbols]
-    )
-
-
-def dot_product(parts: Iterable[Part]) -> str:
-    named = []
-    scalars = []
-    for part in parts:
-        symbol = f"${to_latex(sympy.Symbol(part.name))}$"
-        if part.axis == "scalar":
-            scalars.append(symbol)
-        elif part.axis == "vector":
-            named.append(rf"the vector $\vec{{{to_latex(sympy.Symbol(part.name))}}}$")
-        else:
-            named.append(f"{part.axis} ${tex(part.index)}$ of {symbol}")
-    text = "the dot product of " + listing(named)
-    return text + (", scaled by " + listing(scalars) if scalars else "")
-
-
-def inequalities(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> str:
-    return listing([rf"${tex(a)} \neq {tex(b)}$" for a, b in pairs])
-
-
-def equalities(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> str:
-    return listing([f"${tex(replaced)} = {tex(kept)}$" for kept, replaced in pairs])
-
-
-def conditions(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]], negated: bool = False) -> str:
-    """`$k = i$` (or `$k \\neq i$`) for each (held, wanted) pair, as `condition_sides` orders it."""
-    sign = r"\neq" if negated else "="
-    sides = (condition_sides(*pair) for pair in pairs)
-    return listing([f"${tex(a)} {sign} {tex(b)}$" for a, b in sides])
-
-
-def deltas(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> str:
-    """The Kronecker delta of each (held, wanted) pair, as the result writes it."""
-    return listing([f"${tex(sympy.KroneckerDelta(*pair))}$" for pair in pairs])
-
-
-def ranges(items: Iterable[tuple[sympy.Symbol, sympy.Basic]]) -> str:
-    return listing([rf"${tex(i)} = 1, \dots, {tex(sympy.sympify(n))}$" for i, n in items])
-
-
-def index_list(indices: Iterable[sympy.Basic]) -> str:
-    return ",".join(tex(i) for i in indices)
-
-
-def arrangement(step: AssembleStep | Slice) -> str:
-    """The arrangement clause for an assembled matrix or a slice (both carry a layout)."""
-    return layout_clause(step.layout, step.row_index, step.col_index, _math)
+inline, displayed = LatexMath(), LatexMath(display=True)
 
 
 def _number(value: float) -> str:
@@ -130,51 +125,119 @@ def _number(value: float) -> str:
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
+def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
+    """Words with their maths slots as inline maths, and references as `(n)`."""
+    out = []
+    for piece in items:
+        match piece:
+            case str():
+                out.append(piece)
+            case prose.Math(node=node):
+                out.append(f"${inline(node)}$")
+            case prose.Ref(label=label, before=before, after=after) if label in numbers:
+                out.append(f"{before}({numbers[label]}){after}")
+            case prose.Title(text=text):
+                out.append(rf"\emph{{{text}}}")
+    return "".join(out)
+
+
+def _row(row: prose.Row, aligned: bool) -> str:
+    sides = [displayed(side) for side in row.rhs]
+    lhs = "" if row.lhs is None else displayed(row.lhs)
+    text = lhs + "".join(
+        f" {'&' if aligned and n == 0 else ''}= {side}" for n, side in enumerate(sides)
+    )
+    if row.note:
+        text += r" && \text{" + pieces(row.note, {}) + "}"
+    return text
+
+
+def display(block: prose.Display, numbers: dict[str, int], keep: bool = False) -> str:
+    """`\\[ … \\]`, rows aligned at their first `=` in `aligned` (never broken across pages);
+    `keep` forbids a page break after it, before the words that go on from it."""
+    tag = "" if block.label is None else rf" \tag{{{numbers[block.label]}}}"
+    if keep:
+        tag += r" \postdisplaypenalty=10000"
+    if len(block.rows) == 1 and not block.rows[0].note:
+        return rf"\[ {_row(block.rows[0], aligned=False)}{block.end}{tag} \]"
+    rows = [_row(row, aligned=True) for row in block.rows]
+    body = " \\\\\n".join(rows) + block.end
+    return "\\[ \\begin{aligned}\n" + body + "\n\\end{aligned}" + tag + " \\]"
+
+
+def paragraph(block: prose.Paragraph, numbers: dict[str, int]) -> str:
+    lead = rf"\textbf{{{block.lead}}} " if block.lead else ""
+    return lead + pieces(block.pieces, numbers)
+
+
+def bullets(block: prose.Bullets, numbers: dict[str, int]) -> str:
+    items = "".join(f"\\item {pieces(item, numbers)}\n" for item in block.items)
+    return "\\begin{itemize}\n" + items + "\\end{itemize}"
+
+
+def _number(value: float) -> str:
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def render_blocks(blocks: Sequence[prose.Block], numbers: dict[str, int]) -> str:
+    """One step's blocks as LaTeX that keeps each sentence with its display.
+
+    TeX never breaks a page just before a display; every display forbids a break after it
+    too (`\\postdisplaypenalty`, read at the display's end), so a page never opens with "we
+    have" or "So", and a step's last display stays with what follows it until the frame
+    (derivation.tex.j2) allows a break between steps; a sentence that introduces a list is
+    boxed with it. Pages break between steps and inside long paragraphs.
+    """
+    out = []
+    for n, block in enumerate(blocks):
+        last = n == len(blocks) - 1
+        match block:
+            case prose.Paragraph():
+                text = paragraph(block, numbers)
+                if not last and isinstance(blocks[n + 1], prose.Bullets):
+                    text = r"\begin{minipage}{\linewidth}" + "\n" + text
+                out.append(text)
+            case prose.Display():
+                out.append(display(block, numbers, keep=True))
+            case prose.Bullets():
+                boxed = n > 0 and isinstance(blocks[n - 1], prose.Paragraph)
+                out.append(bullets(block, numbers) + ("\n\\end{minipage}" if boxed else ""))
+    return "\\noindent " + "\n".join(out)
+
+
 class LatexRenderer:
-    """Renders a checked derivation as a LaTeX fragment, one template per step kind."""
+    """Renders a checked derivation as a LaTeX fragment: the shared prose, the note's maths."""
 
     def __init__(self, overrides: Sequence[Path] = ()) -> None:
         self.environment = latex_environment(overrides)
-        self.environment.filters.update(
-            tex=tex,
-            terms=terms,
-            matrix=matrix,
-            describe_all=describe_all,
-            dot_product=dot_product,
-            inequalities=inequalities,
-            equalities=equalities,
-            conditions=conditions,
-            deltas=deltas,
-            ranges=ranges,
-            index_list=index_list,
-            arrangement=arrangement,
-            dimensional=lambda n: _DIMENSIONS.get(n, f"{n}-dimensional"),
-            rule_names=rule_names,
-        )
-        self.environment.globals.update(partial=partial, slashed=slashed, sliced=sliced)
+        self.environment.filters.update(tex=tex)
+        self.environment.globals.update(partial=partial, slashed=slashed)
 
     def step(self, step: Step) -> str:
-        """One step through `templates/steps/<kind>.tex.j2`; a kind without one is an error."""
-        try:
-            template = self.environment.get_template(f"steps/{step.kind}.tex.j2")
-        except jinja2.TemplateNotFound as missing:
-            raise NotImplementedError(f"no LaTeX template for step kind {step.kind!r}") from missing
-        return template.render(step=step).strip()
+        """One step on its own (its references to other steps' displays left out)."""
+        shown = prose.blocks(step)
+        return render_blocks(shown, prose.numbering([shown]))
+
+    def steps(self, steps: Sequence[Step]) -> list[str]:
+        """Every step of a derivation, its displays numbered through the whole of it."""
+        shown = prose.derivation(steps)
+        numbers = prose.numbering(shown)
+        return [render_blocks(blocks, numbers) for blocks in shown]
 
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification
         statement = derived.statement
-        checked_sentence = check_sentence(
-            dict(verification.sizes),
-            verification.arithmetic,
-            f"${_number(verification.max_error)}$",
-            lambda name, sign, value: f"${name} {_SIGNS[sign]} {value}$",
+        sentence = prose.check_sentence(
+            dict(verification.sizes), verification.arithmetic, verification.max_error
         )
         return self.environment.get_template("derivation.tex.j2").render(
             heading=slashed(derived.of, derived.by),
             equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
-            steps=[self.step(s) for s in derived.steps],
-            checked=checked_sentence,
+            steps=self.steps(derived.steps),
+            checked=pieces(sentence.pieces, {}),
         )
 
     def question(self, checked: Checked) -> str:
@@ -185,7 +248,7 @@ class LatexRenderer:
             self.environment.get_template("question.tex.j2")
             .render(
                 equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
-                shapes=describe_all(statement.symbols),
+                shapes=pieces(prose.described(statement.symbols), {}),
                 asked=partial(derived.of, derived.by),
             )
             .strip()

@@ -8,6 +8,7 @@ matrices named the way `sympy.parse_expr` reads them back.
 from __future__ import annotations
 
 import itertools
+import re
 
 import sympy
 from sympy.printing.latex import LatexPrinter
@@ -19,6 +20,7 @@ from derivgen.model.ops.determinant import cofactor, determinant
 from derivgen.model.ops.elementwise import Applied
 from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
+from derivgen.render.prose import join_terms
 
 _MAX_CHAINED = 5
 """Longer products keep sympy's order: trying every order would take too long."""
@@ -72,19 +74,47 @@ def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     return out
 
 
-def _join_terms(printed: list[str]) -> str:
-    """`a + b - c` from printed terms, folding a leading minus into the operator."""
-    out = printed[0]
-    for term in printed[1:]:
-        out += f" - {term[1:].lstrip()}" if term.startswith("-") else f" + {term}"
-    return out
+_UPRIGHT = {"tanh": r"\tanh", "exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos"}
+"""Function names set upright, as LaTeX's own operators are."""
+
+_TALL = (r"\frac", r"\sum", r"\begin", r"\prod", r"\int")
+"""What makes brackets grow to fit (\\left( … \\right)); anything else takes plain ones."""
+
+
+def bracket(inner: str, left: str = "(", right: str = ")") -> str:
+    """Plain brackets around `inner`, or growing ones when it holds something tall."""
+    if any(tall in inner for tall in _TALL):
+        return rf"\left{left}{inner}\right{right}"
+    return f"{left}{inner}{right}"
+
+
+_GROWING = re.compile(r"\\left\(((?:(?!\\left\(|\\right\)).)*)\\right\)")
+
+
+def _plain_brackets(printed: str) -> str:
+    """sympy's \\left( … \\right) made plain wherever the content is not tall, innermost first."""
+    while True:
+        changed = _GROWING.sub(
+            lambda m: bracket(m.group(1)).replace(r"\left(", "\x00(").replace(r"\right)", "\x00)"),
+            printed,
+        )
+        if changed == printed:
+            return printed.replace("\x00(", r"\left(").replace("\x00)", r"\right)")
+        printed = changed
 
 
 class NoteLatexPrinter(LatexPrinter):
-    """LaTeX as the note writes it: \\vec{x}_{7}, W_{3,7}, \\frac{\\partial y_3}{\\partial x_7}."""
+    """LaTeX as the note writes it: \\vec{x}_{7}, W_{3,7}, \\frac{\\partial y_3}{\\partial x_7}.
 
-    def __init__(self) -> None:
+    With `shapes`, each array has its shape written beneath it, as in the note's eq. (1).
+    """
+
+    def __init__(self, shapes: bool = False) -> None:
         super().__init__({"order": "none"})
+        self.shapes = shapes
+
+    def doprint(self, expr: sympy.Basic) -> str:
+        return _plain_brackets(super().doprint(expr))
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
         return super()._print_Mul(sympy.Mul(*_chained(expr.args), evaluate=False))
@@ -101,7 +131,11 @@ class NoteLatexPrinter(LatexPrinter):
 
     def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol) -> str:
         name = self._print(sympy.Symbol(expr.name))
-        return rf"\vec{{{name}}}" if _is_vector(expr) else name
+        printed = rf"\vec{{{name}}}" if _is_vector(expr) else name
+        if self.shapes:
+            rows, cols = (self._print(d) for d in expr.shape)
+            return rf"\underset{{({rows},{cols})}}{{{printed}}}"
+        return printed
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
         (variable,) = expr.variables
@@ -124,8 +158,8 @@ class NoteLatexPrinter(LatexPrinter):
         if isinstance(expr.arg, Applied) and _is_one_by_one(expr.arg):
             return self._print(expr.arg)  # σ(aᵀ x) has its brackets already
         if _is_one_by_one(expr.arg):
-            return rf"\left({self._print(expr.arg)}\right)"
-        return super()._print_Trace(expr)
+            return bracket(self._print(expr.arg))
+        return r"\operatorname{tr}" + bracket(self._print(expr.arg))
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         """Σ_{k=1}^{D} Σ_{l=1}^{C} …, one sign per index as the note writes, never 1 ≤ k ≤ D."""
@@ -137,25 +171,26 @@ class NoteLatexPrinter(LatexPrinter):
         return "".join(outer) + innermost
 
     def _print_DiagMatrix(self, expr: sympy.DiagMatrix) -> str:
-        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+        return r"\operatorname{diag}" + bracket(self._print(expr.args[0]))
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
-        return rf"{self._print(sympy.Symbol(expr.function))}\left({self._print(expr.arg)}\right)"
+        name = _UPRIGHT.get(expr.function) or self._print(sympy.Symbol(expr.function))
+        return name + bracket(self._print(expr.arg))
 
     def _print_EntrySum(self, expr: EntrySum) -> str:
-        return rf"\operatorname{{sum}}\left({self._print(expr.arg)}\right)"
+        return r"\operatorname{sum}" + bracket(self._print(expr.arg))
 
     def _print_sigma(self, expr: sympy.Function, exp: object = None) -> str:
         power = f"^{{{self._print(exp)}}}" if exp is not None else ""
-        return rf"\sigma{power}\left({self._print(expr.args[0])}\right)"
+        return rf"\sigma{power}" + bracket(self._print(expr.args[0]))
 
     def _print_inverse_entry(self, expr: inverse_entry, exp: object = None) -> str:
         indices = ",".join(self._print(i) for i in expr.indices)
         power = f"^{{{self._print(exp)}}}" if exp is not None else ""
-        return rf"\left({self._print(expr.base.label)}^{{-1}}\right)_{{{indices}}}{power}"
+        return rf"({self._print(expr.base.label)}^{{-1}})_{{{indices}}}{power}"
 
     def _print_cofactor(self, expr: cofactor, exp: object = None) -> str:
         indices = ",".join(self._print(i) for i in expr.indices)
@@ -178,7 +213,9 @@ class NoteLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
         if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X^{-T}
             return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "^{-T}"
-        return super()._print_Transpose(expr)
+        base = self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True)
+        # a thin space keeps the ⊤ clear of a vector's arrow
+        return base + (r"^{\,\top}" if base.startswith(r"\vec") else r"^{\top}")
 
 
 _SUBSCRIPTS = dict(
@@ -196,11 +233,11 @@ def superscript(text: str) -> str:
     return f"^({text})"
 
 
-def subscript(text: str) -> str:
-    """Unicode subscript when every character has one, else `_(text)`."""
-    if all(ch in _SUBSCRIPTS for ch in text):
-        return "".join(_SUBSCRIPTS[ch] for ch in text)
-    return f"_({text})"
+def subscripts(indices: list[str]) -> str:
+    """`₃,₇` when every index has Unicode subscripts, else `[3,D]` (never half of each)."""
+    if all(ch in _SUBSCRIPTS for index in indices for ch in index):
+        return ",".join("".join(_SUBSCRIPTS[ch] for ch in index) for index in indices)
+    return f"[{','.join(indices)}]"
 
 
 class TextPrinter(StrPrinter):
@@ -213,7 +250,7 @@ class TextPrinter(StrPrinter):
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         name = self._print(expr.base.label)
-        return name + ",".join(subscript(self._print(i)) for i in expr.indices)
+        return name + subscripts([self._print(i) for i in expr.indices])
 
     def _print_Add(self, expr: sympy.Add, order: object = None) -> str:
         return super()._print_Add(_terms_in_reading_order(expr), order="none")
@@ -235,10 +272,12 @@ class TextPrinter(StrPrinter):
         return sign + "·".join(printed)
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=True)
         if expr.exp.is_Integer:
-            base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=True)
             return base + superscript(str(expr.exp))
-        return super()._print_Pow(expr, rational)
+        if expr.exp.is_Rational:
+            return super()._print_Pow(expr, rational)
+        return base + superscript(self._print(expr.exp))
 
     def _print_HadamardPower(self, expr: sympy.HadamardPower) -> str:
         """x∘⁻¹: the elementwise power, as The Matrix Cookbook writes x^{∘-1}."""
@@ -267,7 +306,7 @@ class TextPrinter(StrPrinter):
         return " ".join([*signs, body])
 
     def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
-        return "δ" + ",".join(subscript(self._print(a)) for a in expr.args)
+        return "δ" + subscripts([self._print(a) for a in expr.args])
 
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
         if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X⁻ᵀ
@@ -283,14 +322,14 @@ class TextPrinter(StrPrinter):
         return f"det({self._print(expr.arg)})"
 
     def _print_inverse_entry(self, expr: inverse_entry) -> str:
-        indices = ",".join(subscript(self._print(i)) for i in expr.indices)
+        indices = subscripts([self._print(i) for i in expr.indices])
         return f"({self._print(expr.base.label)}⁻¹){indices}"
 
     def _print_determinant(self, expr: determinant) -> str:
         return f"det({self._print(expr.base.label)})"
 
     def _print_cofactor(self, expr: cofactor) -> str:
-        indices = ",".join(subscript(self._print(i)) for i in expr.indices)
+        indices = subscripts([self._print(i) for i in expr.indices])
         return f"cof({self._print(expr.base.label)}){indices}"
 
     def _print_KroneckerProduct(self, expr: sympy.KroneckerProduct) -> str:
@@ -316,7 +355,7 @@ class TextPrinter(StrPrinter):
         return f"diag({self._print(expr.args[0])})"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         name = "σ" if expr.function == "sigma" else expr.function
@@ -359,7 +398,7 @@ class JsonPrinter(StrPrinter):
         return f"OneMatrix({self._print(expr.rows)}, {self._print(expr.cols)})"
 
     def _print_MatAdd(self, expr: sympy.MatAdd) -> str:
-        return _join_terms([self._print(a) for a in _negatives_last(expr.args)])
+        return join_terms([self._print(a) for a in _negatives_last(expr.args)])
 
     def _print_Applied(self, expr: Applied) -> str:
         return f"{expr.function}({self._print(expr.arg)})"
@@ -370,14 +409,68 @@ class JsonPrinter(StrPrinter):
         return f"OneMatrix(1, {rows})*{inner}*OneMatrix({cols}, 1)"
 
 
-def to_latex(expr: sympy.Basic) -> str:
-    """One expression in the note's LaTeX."""
-    return NoteLatexPrinter().doprint(expr)
+def to_latex(expr: sympy.Basic, shapes: bool = False) -> str:
+    """One expression in the note's LaTeX; `shapes` writes each array's shape beneath it."""
+    return NoteLatexPrinter(shapes).doprint(expr)
 
 
 def to_text(expr: sympy.Basic) -> str:
     """One expression in terminal Unicode."""
     return TextPrinter().doprint(expr)
+
+
+_ASCII = {
+    "∂": "d",
+    "Σ": "sum",
+    "δ": "delta",
+    "σ": "sigma",
+    "∘": " .* ",
+    "⊗": " (x) ",
+    "·": "*",
+    "𝟏": "1",
+    "…": "...",
+    "⋯": "...",
+    "⋮": ":",
+    "⋱": "\\",
+    "×": "x",
+    "→": "->",
+    "≠": "!=",
+    "═": "=",
+    "•": "*",
+    "⎡": "[",
+    "⎢": "|",
+    "⎣": "[",
+    "⎤": "]",
+    "⎥": "|",
+    "⎦": "]",
+    "“": '"',
+    "”": '"',
+    "’": "'",
+    "−": "-",
+}
+"""Plain ASCII for each non-ASCII character derivgen prints; superscripts and subscripts
+are turned into `^T`, `^(-1)` and `[i,j]` before this table is used."""
+
+_SUPERSCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPTS.values()) + "ᵀ]+")
+_SUBSCRIPT_RUN = re.compile(
+    "[" + "".join(_SUBSCRIPTS.values()) + "]+(?:,[" + "".join(_SUBSCRIPTS.values()) + "]+)*"
+)
+_PLAIN = {v: k for table in (_SUBSCRIPTS, _SUPERSCRIPTS, {"T": "ᵀ"}) for k, v in table.items()}
+
+
+def to_ascii(text: str) -> str:
+    """Terminal Unicode as plain ASCII, for a terminal or a log without Unicode:
+    `W₃,₇` → `W[3,7]`, `xᵀ` → `x^T`, `X⁻¹` → `X^(-1)`, `∂y/∂x` → `dy/dx`."""
+
+    def sup(match: re.Match[str]) -> str:
+        plain = "".join(_PLAIN[ch] for ch in match.group())
+        return f"^{plain}" if len(plain) == 1 else f"^({plain})"
+
+    text = _SUPERSCRIPT_RUN.sub(sup, text)
+    text = _SUBSCRIPT_RUN.sub(
+        lambda m: "[" + "".join(_PLAIN.get(c, c) for c in m.group()) + "]", text
+    )
+    return "".join(_ASCII.get(ch, ch) for ch in text).encode("ascii", "replace").decode()
 
 
 def to_json(expr: sympy.Basic) -> str:

@@ -205,9 +205,12 @@ def _cell(general: sympy.Expr, at: dict) -> sympy.Expr:
     value = general.xreplace(at)
     return value.replace(
         lambda e: isinstance(e, sympy.KroneckerDelta) and e.args[0] != e.args[1],
-        lambda e: sympy.Integer(0)
-        if all(a.is_Integer or a.is_Symbol for a in e.args) and e.free_symbols <= set(at.values())
-        else e,
+        lambda e: (
+            sympy.Integer(0)
+            if all(a.is_Integer or a.is_Symbol for a in e.args)
+            and e.free_symbols <= set(at.values())
+            else e
+        ),
     )
 
 
@@ -278,7 +281,24 @@ def _assemble_step(
         partial=cell({}),
         row_values=row_values,
         col_values=col_values,
+        transposed=_untransposed(assembled),
     )
+
+
+def _transposes(expr: sympy.Basic) -> int:
+    return sum(isinstance(node, sympy.Transpose) for node in sympy.preorder_traversal(expr))
+
+
+def _untransposed(assembled: Assembled) -> sympy.Basic | None:
+    """P, when a matrix result is a product written as Pᵀ with more transposes than P has
+    (Aᵀ Bᵀ = (B A)ᵀ): its entries read in P's order, and the step shows P first."""
+    result = assembled.result
+    if assembled.row_index is None or assembled.col_index is None:
+        return None
+    if not isinstance(result, sympy.MatMul) or _transposes(result) == 0:
+        return None
+    plain = sympy.Transpose(result).doit()
+    return plain if _transposes(plain) < _transposes(result) else None
 
 
 def _slice_shape(shape: Shape, names: tuple[sympy.Symbol, ...], fixed: set) -> Shape:

@@ -101,9 +101,7 @@ def same_array(shown: sympy.Basic, entry: sympy.Basic) -> Claim:
     """The whole array a line names (`y` in ∂y/∂x) is the one its entries (`y_i`) belong to."""
     label = entry.base.label if isinstance(entry, sympy.Indexed) else entry
     shape = getattr(shown, "shape", (1, 1))
-    array = (
-        sympy.Symbol(str(label)) if shape == (1, 1) else sympy.MatrixSymbol(str(label), *shape)
-    )
+    array = sympy.Symbol(str(label)) if shape == (1, 1) else sympy.MatrixSymbol(str(label), *shape)
     return Claim(lhs=shown, rhs=array, matrix_index=(None, None))
 
 
@@ -233,9 +231,7 @@ def free_indices(expr: sympy.Basic) -> frozenset[sympy.Symbol]:
     return frozenset(found)
 
 
-def axes_of_indices(
-    expr: sympy.Basic, shapes: Mapping[str, Shape]
-) -> dict[sympy.Symbol, set[Dim]]:
+def axes_of_indices(expr: sympy.Basic, shapes: Mapping[str, Shape]) -> dict[sympy.Symbol, set[Dim]]:
     """The axis sizes each index symbol runs over, read from the entries it indexes."""
     axes: dict[sympy.Symbol, set[Dim]] = {}
     parts = parts_of(expr)
@@ -285,9 +281,7 @@ def _dim(value: sympy.Expr) -> Dim:
     return int(value) if value.is_Integer else value
 
 
-def every_shape(
-    shapes: Mapping[str, Shape], definitions: Iterable[Definition]
-) -> dict[str, Shape]:
+def every_shape(shapes: Mapping[str, Shape], definitions: Iterable[Definition]) -> dict[str, Shape]:
     """The equation's shapes with those of every array the definitions name or use (m, g)."""
     every = dict(shapes)
     for definition in definitions:

@@ -33,6 +33,13 @@ def collapse(expr: sympy.Expr, avoid: Collection[str] = ()) -> sympy.Expr:
     return sympy.factor_terms(canonical_sums(_collapse(expr), avoid))
 
 
+def summed_apart(expr: sympy.Expr) -> sympy.Expr:
+    """`expr` with its summed deltas summed out, and nothing else done: equal terms that
+    differ in the names of their summed indices are still apart (the line before `collapse`
+    adds them up)."""
+    return _collapse(expr)
+
+
 def canonical_sums(expr: sympy.Expr, avoid: Collection[str] = ()) -> sympy.Expr:
     """Rename every summed index by nesting depth, from names the expression leaves free."""
     names = [

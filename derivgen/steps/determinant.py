@@ -46,9 +46,7 @@ def determinant_steps(
         size=shape.rows,
         expansion=sympy.Sum(base[row, index] * term_cofactor, (index, 1, shape.rows)),
         cofactor=term_cofactor,
-        picked=sympy.Sum(
-            sympy.KroneckerDelta(index, col) * term_cofactor, (index, 1, shape.rows)
-        ),
+        picked=sympy.Sum(sympy.KroneckerDelta(index, col) * term_cofactor, (index, 1, shape.rows)),
         result=cofactor(base, row, col),
     )
     general = cofactor(base, *target.by_names)

@@ -17,7 +17,7 @@ from derivgen.model.ops.base import EntryFunction
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.model.target import INDEX_NAMES, ResolvedTarget, names_in_use
 from derivgen.parse.ast import Equation, Node
-from derivgen.steps.deltas import collapse
+from derivgen.steps.deltas import collapse, summed_apart
 from derivgen.steps.kinds import ComponentStep, DeltaStep, IndexDerivativeStep, Step
 
 
@@ -81,7 +81,18 @@ def differentiate_component(
     ]
     if result != raw:
         deltas = raw.has(sympy.KroneckerDelta)
-        steps.append(DeltaStep(of=of_entry, by=by_entry, result=result, summed_deltas=deltas))
+        apart = summed_apart(raw)
+        # equal terms that only name their summed index differently add up: show them apart
+        combined = len(sympy.Add.make_args(apart)) > len(sympy.Add.make_args(result))
+        steps.append(
+            DeltaStep(
+                of=of_entry,
+                by=by_entry,
+                result=result,
+                summed_deltas=deltas,
+                apart=apart if combined and deltas and apart != raw else None,
+            )
+        )
     return steps, result
 
 

@@ -267,11 +267,7 @@ class ZeroStep(Step):
         """The partial is 0; every entry unlike the pattern plays no role; each "a ≠ b"."""
         taken = {str(x) for e in (self.of, self.by, self.pattern) for x in e.free_symbols}
         names = [sympy.Symbol(n) for n in "pqrsuvw" if n not in taken]
-        fixed = {
-            n: index
-            for n, index in enumerate(self.pattern.indices)
-            if index.is_Integer
-        }
+        fixed = {n: index for n, index in enumerate(self.pattern.indices) if index.is_Integer}
         # each "a ≠ b" compares the pattern's index with the target's at the same position
         where = [n for n, i in fixed.items() if i != self.by.indices[n]]
         unequal: list[Claim] = []
@@ -328,9 +324,7 @@ class GeneralizeStep(Step):
             replaced = {b for _, b in self.conditions}
             unequal = sympy.Or(*(sympy.Ne(a, b) for a, b in self.conditions))
             claims.append(
-                Claim(
-                    lhs=partial(self.of, self.by), rhs=sympy.Integer(0), over=over, where=unequal
-                )
+                Claim(lhs=partial(self.of, self.by), rhs=sympy.Integer(0), over=over, where=unequal)
             )
             claims.append(
                 Claim(
@@ -367,9 +361,13 @@ class AssembleStep(Step):
     row_values: tuple[Term, ...]
     """The value of `row_index` in each row of the grids (dots where elided)."""
     col_values: tuple[Term, ...]
+    transposed: sympy.Basic | None = None
+    """P when `result` is Pᵀ written out (Aᵀ Bᵀ from B A): the general partial is then the
+    entry (col_index, row_index) of P, `(B A)_{j,i}`, and the matrix P transposed."""
 
     def claims(self) -> tuple[Claim, ...]:
-        """Each shown cell is the partial at its place, and the named matrix is the whole."""
+        """Each shown cell is the partial at its place, and the named matrix is the whole;
+        with `transposed`, the partial as an entry of P and the matrix as Pᵀ."""
         claims = []
         grids = [self.partials] + ([self.entries] if self.entries is not None else [])
         for r, row_value in enumerate(self.row_values):
@@ -387,6 +385,16 @@ class AssembleStep(Step):
             lhs=self.partial, rhs=self.result, matrix_index=(self.row_index, self.col_index)
         )
         of, by = self.partial.expr, self.partial.variables[0]
+        if self.transposed is not None:
+            flipped = (self.col_index, self.row_index)
+            claims += [
+                Claim(lhs=self.partial, rhs=self.transposed, matrix_index=flipped),
+                Claim(
+                    lhs=self.partial,
+                    rhs=sympy.Transpose(self.transposed),
+                    matrix_index=(self.row_index, self.col_index),
+                ),
+            ]
         return (*claims, whole, same_array(self.of, of), same_array(self.by, by))
 
 
@@ -477,9 +485,12 @@ class DeltaStep(Step):
     summed_deltas: bool = True
     """False when there were no deltas, and the sums were only rearranged (factors taken out
     of sums whose index they do not use)."""
+    apart: sympy.Expr | None = None
+    """The deltas summed out before equal terms are added up, when some are: the two equal
+    terms of least squares, before the factor 2."""
 
     def claims(self) -> tuple[Claim, ...]:
-        return (Claim(lhs=partial(self.of, self.by), rhs=self.result),)
+        return displayed_chain(partial(self.of, self.by), self.apart, self.result)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -520,9 +531,7 @@ class IntermediatesStep(Step):
         else:
             # a Mul: sympy takes partials of arrays as non-commuting scalars, and keeps the order
             product = sympy.Mul(*(partial(of, by) for of, by in self.chain), evaluate=False)
-            claims.append(
-                Claim(lhs=partial(self.output, self.by), rhs=product, layout=self.layout)
-            )
+            claims.append(Claim(lhs=partial(self.output, self.by), rhs=product, layout=self.layout))
         return tuple(claims)
 
 

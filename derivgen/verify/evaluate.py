@@ -483,12 +483,11 @@ class _Compiler:
     # --- partials ---------------------------------------------------------------------
 
     def derivative(self, expr: sympy.Derivative) -> Closure:
-        (variable, count), = expr.variable_count
+        ((variable, count),) = expr.variable_count
         if count != 1:
             raise UnsupportedError("derivgen checks first derivatives only")
         if isinstance(variable, sympy.MatrixSymbol | Vec) or (
-            isinstance(variable, sympy.Symbol)
-            and isinstance(expr.expr, sympy.MatrixSymbol | Vec)
+            isinstance(variable, sympy.Symbol) and isinstance(expr.expr, sympy.MatrixSymbol | Vec)
         ):
             return self.jacobian(expr.expr, variable)
         function = self.compile(expr.expr)
@@ -628,14 +627,12 @@ class _Compiler:
             if not exponent.is_Integer:
                 raise UnsupportedError(f"derivgen cannot evaluate the power {expr}")
             n = int(exponent)
-            return lambda b, s: np.vectorize(lambda u: u**n, otypes=[object])(
-                as_array(inner(b, s))
-            )
+            return lambda b, s: np.vectorize(lambda u: u**n, otypes=[object])(as_array(inner(b, s)))
         if isinstance(expr, Applied):
             inner, name = self.compile(expr.arg), expr.function
-            return lambda b, s: np.vectorize(
-                lambda u: field.apply(name, u), otypes=[object]
-            )(as_array(inner(b, s)))
+            return lambda b, s: np.vectorize(lambda u: field.apply(name, u), otypes=[object])(
+                as_array(inner(b, s))
+            )
         if isinstance(expr, EntrySum):
             inner = self.compile(expr.arg)
             return lambda b, s: sum(as_array(inner(b, s)).flat)

@@ -14,4 +14,13 @@ CASES = {
     "sum-s-AX-ds-dX-concrete": ("s = sum(A X)", "ds/dX", {"A": "3,2", "X": "2,4"}),
     "concrete-y-Wx-dy-dx": ("y = W x", "dy/dx", {"W": "3,4"}),
     "section3-y-xW-dy-dW": ("y = x W", "dy/dW", {}),
+    # Issue 11: the chain rule, the math.SE views, a trace and least squares.
+    "section5-y-VWx-dy-dx": ("y = V W x", "dy/dx", {}),
+    "trace-s-tr-AXB-ds-dX": ("s = tr(A X B)", "ds/dX", {}),
+    "least-squares-dL-dW": ("L = (W x - t)^T (W x - t)", "dL/dW", {}),
 }
+
+VIEWS = {
+    "views-z-xW-b-dz-dW": ("z = x W + b", "dz/dW", {"x": "1,D"}, "index,vec,backprop"),
+}
+"""Derivations with views, kept as golden files like the others."""

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from derivgen import derive
-from tests.golden.cases import CASES
+from tests.golden.cases import CASES, VIEWS
 from tests.golden.key_tables import rendered_tables
 
 HERE = Path(__file__).resolve().parent
@@ -21,8 +21,9 @@ HERE = Path(__file__).resolve().parent
 
 def rendered() -> dict[Path, str]:
     files = {}
-    for name, (equation, target, shapes) in CASES.items():
-        derivation = derive(equation, target, shapes)
+    every = {name: (*case, "") for name, case in CASES.items()} | VIEWS
+    for name, (equation, target, shapes, views) in every.items():
+        derivation = derive(equation, target, shapes, views=views)
         files[HERE / f"{name}.tex"] = derivation.to_latex()
         files[HERE / f"{name}.txt"] = derivation.to_text()
     files.update(rendered_tables(HERE))

@@ -205,9 +205,7 @@ class EntryFunction(sympy.Function):
         return None
 
 
-def named_operand(
-    node: Node, at: Components
-) -> tuple[sympy.IndexedBase, bool, sympy.Tuple | None]:
+def named_operand(node: Node, at: Components) -> tuple[sympy.IndexedBase, bool, sympy.Tuple | None]:
     """The matrix an inverse or a determinant is taken of: its IndexedBase, whether it is
     transposed, and, for an expression (A X B), the spec of the intermediate that names it."""
     transposed = isinstance(node, Transpose) and isinstance(node.operand, Symbol)

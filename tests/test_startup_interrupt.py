@@ -1,0 +1,70 @@
+"""Ctrl-C while derivgen is still importing sympy (its first second): one line, status 130.
+
+The SIGINT is sent at a known moment, not after a guessed delay: with `-X importtime` Python
+writes a line to standard error as each module finishes importing, and the signal goes as
+soon as one of sympy's own modules has, so it arrives in the middle of sympy's import.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script_command() -> list[str]:
+    """What the installed `derivgen` script runs: pyproject's entry point, called as pip's
+    generated wrapper calls it."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, function = pyproject["project"]["scripts"]["derivgen"].split(":")
+    return ["-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
+
+
+@pytest.mark.parametrize(
+    "command", [["-m", "derivgen"], _script_command()], ids=["python -m", "script"]
+)
+def test_ctrl_c_while_sympy_is_imported(command: list[str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-X", "importtime", *command, "derive", "y = W x", "dy/dx"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.rstrip().endswith(("sympy.core.cache", "sympy.external")):
+                break
+        else:
+            pytest.fail("the process never imported sympy: " + "".join(seen[-5:]))
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    said = [line for line in stderr.splitlines() if not line.startswith("import time:")]
+    assert (process.returncode, stdout, said) == (130, "", ["derivgen: interrupted"])
+
+
+def test_the_package_imports_no_sympy_until_the_api_is_used() -> None:
+    probe = (
+        "import sys, derivgen; assert 'sympy' not in sys.modules; "
+        "derivgen.derive; assert 'sympy' in sys.modules; print(derivgen.__all__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
