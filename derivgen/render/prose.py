@@ -1061,6 +1061,15 @@ def _opposite_indexing(step: GeneralizeStep) -> Pieces:
     )
 
 
+def _ones(result: sympy.Basic, rows: tuple[Row, ...]) -> tuple[Block, ...]:
+    """The display of an assembled matrix, and what its matrix of ones is, when it has one."""
+    ones = sorted(result.atoms(sympy.OneMatrix), key=str)
+    if not ones:
+        return (Display(rows),)
+    named = _joined([say(one, " is the ", Times(*one.shape), " matrix of ones") for one in ones])
+    return (Display(rows, end=","), paragraph("where ", named, "."))
+
+
 def _rows(symbol: sympy.Basic) -> bool:
     """Whether `symbol` is a row vector (a scalar has no shape and is not)."""
     rows, cols = getattr(symbol, "shape", (1, 1))
@@ -1109,7 +1118,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
                 arrangement(step.layout, step.row_index, step.col_index),
                 ":",
             ),
-            Display(rows),
+            *_ones(step.result, rows),
         )
     return (
         paragraph(
@@ -1121,7 +1130,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
             arrangement(step.layout, step.row_index, step.col_index, _rows(step.of)),
             ":",
         ),
-        Display(rows),
+        *_ones(step.result, rows),
     )
 
 
