@@ -165,7 +165,8 @@ class NoteLatexPrinter(LatexPrinter):
         printed = rf"\vec{{{name}}}" if _is_vector(expr) else name
         if self.shapes:
             rows, cols = (self._print(d) for d in expr.shape)
-            return rf"\underset{{({rows},{cols})}}{{{printed}}}"
+            # thin spaces keep the shapes of neighbouring factors apart, as in the note's eq. 1
+            return rf"\,\underset{{({rows},{cols})}}{{{printed}}}\,"
         return printed
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:

@@ -1186,7 +1186,7 @@ def _array(step: ArrayStep) -> tuple[Block, ...]:
                 piece.result,
                 end=",",
             ),
-            paragraph(_sliced_arrangement(piece), "."),
+            paragraph("The matrix is laid out ", _sliced_arrangement(piece), "."),
         ]
     return tuple(blocks)
 
