@@ -845,7 +845,13 @@ def _intermediates(step: IntermediatesStep) -> tuple[Block, ...]:
             ),
         )
     )
-    layout = f" (in {step.layout} layout)," if step.layout else ","
+    inner = _joined([say(n) for n in step.names])
+    contraction = say(
+        " (the product is no matrix product: it contracts, summing over the entries of ",
+        inner,
+        ", as the components below show),",
+    )
+    layout = (f" (in {step.layout} layout),",) if step.layout else contraction
     product = Product(tuple(Partial(of, by, whole=True) for of, by in step.chain))
     return (
         paragraph(
@@ -856,7 +862,7 @@ def _intermediates(step: IntermediatesStep) -> tuple[Block, ...]:
         named,
         paragraph("Then we have that"),
         display(step.output, step.final, end=","),
-        paragraph("and, using the chain rule" + layout),
+        paragraph("and, using the chain rule", layout),
         display(Partial(step.output, step.by, whole=True), product),
         paragraph("To make sure we know exactly what this means, take one component at a time."),
     )
