@@ -108,4 +108,3 @@ def test_a_chain_by_a_matrix_states_no_layout() -> None:
         "summing over the entries of m, as the components below show),\n\n    ds/dX = ds/dm dm/dX."
         in text
     )
-    assert "layout)" not in text
