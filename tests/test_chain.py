@@ -101,6 +101,10 @@ def test_large_concrete_sizes_chain_on_a_smaller_instance() -> None:
 
 
 def test_a_chain_by_a_matrix_states_no_layout() -> None:
-    """dm/dX is a 3-D array, which no layout multiplies: the note's symbolic statement stays."""
+    """dm/dX is a 3-D array, which no layout multiplies: the note's symbolic statement stays,
+    said to be a contraction over m rather than a matrix product."""
     text = derive("s = a^T X b", "ds/dX").to_text()
-    assert "and, using the chain rule,\n\n    ds/dX = ds/dm dm/dX." in text
+    assert (
+        "summing over the entries of m, as the components below show),\n\n    ds/dX = ds/dm dm/dX."
+        in text
+    )

@@ -113,8 +113,8 @@ def test_the_gradient_of_a_sum_of_entries_has_the_shape_of_the_variable(
 
 def test_the_gradient_of_a_sum_of_entries_reads_as_a_ones_matrix_product() -> None:
     d = derive("s = sum(A X)", "ds/dX", {"A": "3,2", "X": "2,4"})
-    assert any(line.endswith("= Aᵀ 𝟏(3×4).") for line in d.to_text().splitlines())
-    assert r"= A^{\top} \mathbf{1}_{3\times 4}." in d.to_latex()
+    assert any(line.endswith("= Aᵀ 𝟏(3×4),") for line in d.to_text().splitlines())
+    assert r"= A^{\top} \mathbf{1}_{3\times 4}," in d.to_latex()
 
 
 # --- 2 and 3. The note's steps, line by line -------------------------------------------

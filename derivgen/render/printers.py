@@ -22,6 +22,9 @@ from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
 from derivgen.render.prose import join_terms
 
+_ENTRY_LIKE = (sympy.KroneckerDelta, EntryFunction)
+"""sympy Functions that are entries, not values of an elementwise function."""
+
 _MAX_CHAINED = 5
 """Longer products keep sympy's order: trying every order would take too long."""
 
@@ -48,6 +51,25 @@ def _terms_in_reading_order(expr: sympy.Add) -> sympy.Add:
 def _negatives_last(terms: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     """`W x - t`, as a textbook writes it, rather than sympy's canonical `-t + W x`."""
     return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+
+
+def _functions_first(factors: list[sympy.Basic]) -> list[sympy.Basic]:
+    """σ(z)·(1 - σ(z))·W_{i,j}, as the chain rule is read: a function's value and the brackets
+    made of it first, the entries after; a product without a function keeps its order."""
+
+    def rank(factor: sympy.Basic) -> int:
+        if isinstance(factor, sympy.Function) and not isinstance(factor, _ENTRY_LIKE):
+            return 0
+        if isinstance(factor, sympy.Add | sympy.Pow) and factor.atoms(
+            sympy.Function
+        ) - factor.atoms(*_ENTRY_LIKE):
+            return 1
+        return 2
+
+    if not any(rank(f) == 0 for f in factors):
+        return factors
+    numbers = [f for f in factors if f.is_Number]
+    return numbers + sorted((f for f in factors if not f.is_Number), key=rank)
 
 
 def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
@@ -117,7 +139,16 @@ class NoteLatexPrinter(LatexPrinter):
         return _plain_brackets(super().doprint(expr))
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        return super()._print_Mul(sympy.Mul(*_chained(expr.args), evaluate=False))
+        factors = _functions_first(_chained(expr.args))
+        return super()._print_Mul(sympy.Mul(*factors, evaluate=False))
+
+    def _needs_mul_brackets(
+        self, expr: sympy.Basic, first: bool = False, last: bool = False
+    ) -> bool:
+        """A function's value, σ(Σ …), is bracketed by its own argument's brackets already."""
+        if isinstance(expr, sympy.Function) and not isinstance(expr, _ENTRY_LIKE):
+            return False
+        return super()._needs_mul_brackets(expr, first=first, last=last)
 
     def _print_Add(self, expr: sympy.Add, order: object = None) -> str:
         return super()._print_Add(_terms_in_reading_order(expr), order="none")
@@ -134,7 +165,8 @@ class NoteLatexPrinter(LatexPrinter):
         printed = rf"\vec{{{name}}}" if _is_vector(expr) else name
         if self.shapes:
             rows, cols = (self._print(d) for d in expr.shape)
-            return rf"\underset{{({rows},{cols})}}{{{printed}}}"
+            # thin spaces keep the shapes of neighbouring factors apart, as in the note's eq. 1
+            return rf"\,\underset{{({rows},{cols})}}{{{printed}}}\,"
         return printed
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
@@ -256,7 +288,7 @@ class TextPrinter(StrPrinter):
         return super()._print_Add(_terms_in_reading_order(expr), order="none")
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        factors = _chained(expr.args)
+        factors = _functions_first(_chained(expr.args))
         sign = ""
         if factors[0].is_Number and factors[0].is_negative:
             sign, factors[0] = "-", -factors[0]

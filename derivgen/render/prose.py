@@ -845,7 +845,13 @@ def _intermediates(step: IntermediatesStep) -> tuple[Block, ...]:
             ),
         )
     )
-    layout = f" (in {step.layout} layout)," if step.layout else ","
+    inner = _joined([say(n) for n in step.names])
+    contraction = say(
+        " (the product is no matrix product: it contracts, summing over the entries of ",
+        inner,
+        ", as the components below show),",
+    )
+    layout = (f" (in {step.layout} layout),",) if step.layout else contraction
     product = Product(tuple(Partial(of, by, whole=True) for of, by in step.chain))
     return (
         paragraph(
@@ -856,7 +862,7 @@ def _intermediates(step: IntermediatesStep) -> tuple[Block, ...]:
         named,
         paragraph("Then we have that"),
         display(step.output, step.final, end=","),
-        paragraph("and, using the chain rule" + layout),
+        paragraph("and, using the chain rule", layout),
         display(Partial(step.output, step.by, whole=True), product),
         paragraph("To make sure we know exactly what this means, take one component at a time."),
     )
@@ -1061,6 +1067,15 @@ def _opposite_indexing(step: GeneralizeStep) -> Pieces:
     )
 
 
+def _ones(result: sympy.Basic, rows: tuple[Row, ...]) -> tuple[Block, ...]:
+    """The display of an assembled matrix, and what its matrix of ones is, when it has one."""
+    ones = sorted(result.atoms(sympy.OneMatrix), key=str)
+    if not ones:
+        return (Display(rows),)
+    named = _joined([say(one, " is the ", Times(*one.shape), " matrix of ones") for one in ones])
+    return (Display(rows, end=","), paragraph("where ", named, "."))
+
+
 def _rows(symbol: sympy.Basic) -> bool:
     """Whether `symbol` is a row vector (a scalar has no shape and is not)."""
     rows, cols = getattr(symbol, "shape", (1, 1))
@@ -1109,7 +1124,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
                 arrangement(step.layout, step.row_index, step.col_index),
                 ":",
             ),
-            Display(rows),
+            *_ones(step.result, rows),
         )
     return (
         paragraph(
@@ -1121,7 +1136,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
             arrangement(step.layout, step.row_index, step.col_index, _rows(step.of)),
             ":",
         ),
-        Display(rows),
+        *_ones(step.result, rows),
     )
 
 
@@ -1177,7 +1192,7 @@ def _array(step: ArrayStep) -> tuple[Block, ...]:
                 piece.result,
                 end=",",
             ),
-            paragraph(_sliced_arrangement(piece), "."),
+            paragraph("The matrix is laid out ", _sliced_arrangement(piece), "."),
         ]
     return tuple(blocks)
 

@@ -297,6 +297,14 @@ def _untransposed(assembled: Assembled) -> sympy.Basic | None:
         return None
     if not isinstance(result, sympy.MatMul) or _transposes(result) == 0:
         return None
+    named = (sympy.MatrixSymbol, sympy.Transpose)
+    if not all(isinstance(f, named) and f.atoms(sympy.MatrixSymbol) for f in result.args):
+        return None  # only a product of named arrays, such as Aᵀ Bᵀ
+    if any(
+        isinstance(f, sympy.Transpose) and not isinstance(f.arg, sympy.MatrixSymbol)
+        for f in result.args
+    ):
+        return None
     plain = sympy.Transpose(result).doit()
     return plain if _transposes(plain) < _transposes(result) else None
 
