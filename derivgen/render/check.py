@@ -169,7 +169,7 @@ def report_text(report: Report) -> str:
     c = j.counterexample
     if c is not None:
         sizes = ", ".join(f"{k} = {v}" for k, v in c.sizes.items())
-        lines += ["", f"The point ({sizes}):"]
+        lines += ["", f"The point{f' ({sizes})' if sizes else ''}:"]  # no sizes once drawn
         lines += [f"    {name} = {_inline(rows)}" for name, rows in _values(c)]
         renumbered = _renumbered(report, to_text)
         if renumbered:
@@ -220,7 +220,7 @@ def report_latex(report: Report) -> str:
     if c is not None:
         sizes = ", ".join(f"${k} = {v}$" for k, v in c.sizes.items())
         arrays = ",\\quad ".join(f"{name} = {_latex_matrix(rows)}" for name, rows in _values(c))
-        parts += ["", f"The point ({sizes}):", rf"\[ {arrays} \]"]
+        parts += ["", f"The point{f' ({sizes})' if sizes else ''}:", rf"\[ {arrays} \]"]
         renumbered = _renumbered(report, lambda e: f"${to_latex(e)}$")
         if renumbered:
             parts += [_escaped(renumbered)]
