@@ -103,19 +103,19 @@ class ClassSheet:
     def unknown_problem(self, problem: str) -> str:
         """Why the row's `problem` names no problem or part of the worksheet."""
         named = _NAMED.fullmatch(problem.strip())
-        parts = self._parts(int(named[1])) if named else None
-        if named is None or parts is None:
+        same = [e for e in self.entries if named and e.number == int(named[1])]
+        if not same:
             numbers = [e.number for e in self.entries]
             return (
                 f"problem {problem!r} is not on the worksheet (its problems are "
                 f"{numbers[0]} to {numbers[-1]})"
             )
-        number, letter = int(named[1]), named[2] or named[3]
-        if not parts[0]:
+        number = same[0].number
+        if not same[0].part:
             return f"problem {problem!r} is not on the worksheet (problem {number} has no parts)"
-        listed = _and([f"({p})" for p in parts])
-        if letter is None:
-            return f"problem {number} has parts {listed}: name one, such as {number}{parts[0]}"
+        listed = _and([f"({e.part})" for e in same])
+        if named and not (named[2] or named[3]):
+            return f"problem {number} has parts {listed}: name one, such as {same[0].label}"
         return f"problem {problem!r} is not on the worksheet (problem {number} has parts {listed})"
 
     def entry(self, problem: str) -> SheetEntry | None:
@@ -129,11 +129,6 @@ class ClassSheet:
             if (e.number, e.part) == (number, letter):
                 return e
         return None
-
-    def _parts(self, number: int) -> list[str] | None:
-        """Problem `number`'s part letters (`[""]` when it has none); None when there is
-        no such problem."""
-        return [e.part for e in self.entries if e.number == number] or None
 
 
 def _and(items: list[str]) -> str:
