@@ -502,3 +502,34 @@ def test_a_renumbered_counterexample_names_the_instances_entry() -> None:
     assert sympy.Integer(c.true) == c.values["W"][row - 1, col - 1]
     assert f"∂y₉/∂x₂ is its ∂y{'₀₁₂₃₄₅₆₇₈₉'[row]}/∂x{'₀₁₂₃₄₅₆₇₈₉'[col]}." in result.to_text()
     assert result.as_dict()["counterexample"]["instance"]["indices"] == [row, col]
+
+
+@pytest.mark.parametrize(
+    ("shapes", "size"), [({"W": "C,D"}, "C"), ({"W": "2,5"}, "2"), ({"W": "3,1"}, "3")]
+)
+def test_a_bare_identity_is_told_a_size_the_problem_has(shapes, size) -> None:
+    """`I` has no size; the hint names one of the problem's own (a drawn 2, not a C it does
+    not have), and the identity it suggests is right by the oracle (∂z/∂b = I for z = W x + b)."""
+    with pytest.raises(DerivgenError) as raised:
+        check("z = W x + b", "dz/db", "I", shapes=shapes)
+    assert f"such as Identity({size})" in raised.value.message
+    rows, cols = (int(d) if d.isdigit() else d for d in shapes["W"].split(","))
+    layer = {"z": (rows, 1), "W": (rows, cols), "x": (cols, 1), "b": (rows, 1)}
+    identity = int(size) if size.isdigit() else SIZES[size]
+    output = lambda a: a["W"] * a["x"] + a["b"]  # noqa: E731
+    case = Case("z = W x + b", "dz/db", f"Identity({size})", layer, output,
+                lambda a: sympy.eye(identity))
+    assert oracle_reason(case) == "right"
+    assert check("z = W x + b", "dz/db", f"Identity({size})", shapes=shapes).correct
+
+
+def test_a_counterexample_on_sizes_given_as_numbers_names_no_empty_sizes() -> None:
+    """A drawn variant states its sizes as numbers: the point is not `The point ():`."""
+    result = check("y = W x", "dy/dx", "2 W", shapes={"W": "2,2"})
+    sized = {"y": (2, 1), "W": (2, 2), "x": (2, 1)}
+    assert oracle_reason(Case("y = W x", "dy/dx", "2 W", sized, _wx, lambda a: 2 * a["W"])) == (
+        result.reason
+    )
+    assert result.counterexample is not None
+    assert "The point:\n" in result.to_text() and "()" not in result.to_text()
+    assert "The point:" in result.to_latex()

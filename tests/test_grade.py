@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import json
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def _entry_points(answer_indices: tuple[int, int], drawn: tuple[int, int]) -> fl
 class Class:
     spec: Path
     answers: Path
-    expected: dict[str, dict[int, float]]
+    expected: dict[str, dict[str, float]]
 
 
 def _drawn_indices(spec: Path, variants: int) -> dict[str, tuple[int, int]]:
@@ -144,7 +145,7 @@ def _class(tmp_path: Path) -> Class:
     spec.write_text(SPEC, encoding="utf-8")
     indices = _drawn_indices(spec, 2)
     rows = []
-    expected: dict[str, dict[int, float]] = {}
+    expected: dict[str, dict[str, float]] = {}
     for n in range(8):
         name, variant = f"Student {n + 1}", "AB"[n % 2]
         one, one_claim = MATRIX_ANSWERS[1][n % 5]
@@ -159,10 +160,10 @@ def _class(tmp_path: Path) -> Class:
             [name, variant, "4", f"W[{four[0]}, {four[1]}]"],
         ]
         expected[name] = {
-            1: _matrix_points(1, one, one_claim),
-            2: _matrix_points(2, two, two_claim),
-            3: _formula_points(three_claim),
-            4: _entry_points(four, (i, j)),
+            "1": _matrix_points(1, one, one_claim),
+            "2": _matrix_points(2, two, two_claim),
+            "3": _formula_points(three_claim),
+            "4": _entry_points(four, (i, j)),
         }
     answers = tmp_path / "answers.csv"
     out = io.StringIO(newline="")
@@ -186,12 +187,12 @@ def test_marks_agree_with_the_oracle_through_the_api(tmp_path: Path) -> None:
     for name, points in c.expected.items():
         assert result.student(name).points == points, name
     # the oracle's verdicts include right and wrong answers to every problem
-    for number in (1, 2, 3, 4):
-        assert {p[number] > 0 for p in c.expected.values()} == {True, False}
+    for label in ("1", "2", "3", "4"):
+        assert {p[label] > 0 for p in c.expected.values()} == {True, False}
     marks = _marks(tmp_path / "out" / "marks.csv")
     for name, points in c.expected.items():
         assert float(marks[name]["total"]) == sum(points.values())
-        assert [float(marks[name][f"problem {n}"]) for n in (1, 2, 3, 4)] == list(points.values())
+        assert [float(marks[name][f"problem {n}"]) for n in points] == list(points.values())
 
 
 def test_marks_agree_with_the_oracle_through_main(tmp_path: Path, capsys) -> None:
@@ -258,7 +259,7 @@ def test_bad_rows_score_zero_with_a_warning_and_never_stop_the_run(tmp_path: Pat
         warn=warned.append,
     )
     ann = result.student("Ann")
-    assert ann.points == {1: 2.0, 2: 0.0, 3: 0.0, 4: 0.0}
+    assert ann.points == {"1": 2.0, "2": 0.0, "3": 0.0, "4": 0.0}
     assert [a.status for a in ann.answers] == ["right", "unknown variant", "unreadable", "blank"]
     assert set(REASONS) | set(NOT_GRADED) >= {a.status for a in ann.answers}
     assert warned == list(result.warnings)
@@ -436,3 +437,171 @@ def test_a_latex_failure_costs_only_that_students_pdf(tmp_path: Path, monkeypatc
     assert not (feedback / "Bob.pdf").exists()
     assert (feedback / "Bob.txt").is_file() and (feedback / "Bob.failed.log").is_file()
     assert set(_marks(out / "marks.csv")) == {"Ann", "Bob", "Cy"}
+
+
+PARTS_SPEC = """
+title = "A class with parts"
+
+[[problem]]
+equation = "z = W x + b"
+shapes = { W = "C,D" }
+[[problem.parts]]
+target = "dz/db"
+points = 2
+[[problem.parts]]
+target = "dz/dx"
+points = 3
+
+[[problem]]
+equation = "L = x^T A x"
+target = "dL/dx"
+points = 1
+
+[[problem]]
+equation = "s = a^T X b"
+shapes = { X = "C,D" }
+[[problem.parts]]
+target = "ds/da"
+points = 1
+[[problem.parts]]
+target = "ds/db"
+points = 1
+[[problem.parts]]
+target = "ds/dX"
+points = 2
+"""
+LAYER = {"z": ("C", 1), "W": ("C", "D"), "x": ("D", 1), "b": ("C", 1)}
+BILINEAR = {"s": (1, 1), "a": ("C", 1), "X": ("C", "D"), "b": ("D", 1)}
+PARTS = {
+    # label: (equation, target, shapes, output, points), as PARTS_SPEC states them
+    "1a": ("z = W x + b", "dz/db", LAYER, lambda a: a["W"] * a["x"] + a["b"], 2.0),
+    "1b": ("z = W x + b", "dz/dx", LAYER, lambda a: a["W"] * a["x"] + a["b"], 3.0),
+    "2": ("L = x^T A x", "dL/dx", QUADRATIC, _quad, 1.0),
+    "3a": ("s = a^T X b", "ds/da", BILINEAR, lambda a: a["a"].T * a["X"] * a["b"], 1.0),
+    "3b": ("s = a^T X b", "ds/db", BILINEAR, lambda a: a["a"].T * a["X"] * a["b"], 1.0),
+    "3c": ("s = a^T X b", "ds/dX", BILINEAR, lambda a: a["a"].T * a["X"] * a["b"], 2.0),
+}
+# (the problem as a row names it, the label it names, the answer, the answer in sympy)
+PART_ROWS = {
+    "Ann": [
+        ("1a", "1a", "Identity(C)", lambda a: sympy.eye(a["b"].rows)),
+        ("1(b)", "1b", "W", lambda a: a["W"]),
+        ("2", "2", "A x + A^T x", lambda a: a["A"] * a["x"] + a["A"].T * a["x"]),
+        ("3 A", "3a", "X b", lambda a: a["X"] * a["b"]),
+        ("3B", "3b", "X^T a", lambda a: a["X"].T * a["a"]),
+        ("3 (c)", "3c", "a b^T", lambda a: a["a"] * a["b"].T),
+    ],
+    "Bo": [
+        ("1A", "1a", "W", lambda a: a["W"]),
+        ("1 b", "1b", "W^T", lambda a: a["W"].T),
+        ("3a", "3a", "X^T b", lambda a: a["X"].T * a["b"]),  # D x C by D x 1: no product
+        ("3c", "3c", "b a^T", lambda a: a["b"] * a["a"].T),
+    ],
+}
+
+
+def _part_points(label: str, answer: str, claimed) -> float:
+    equation, target, shapes, output, points = PARTS[label]
+    case = Case(equation, target, answer, shapes, output, claimed)
+    return points if oracle_reason(case) == "right" else 0.0
+
+
+def test_parts_are_named_as_printed_and_each_is_marked_by_the_oracle(tmp_path: Path) -> None:
+    spec = tmp_path / "parts.toml"
+    spec.write_text(PARTS_SPEC, encoding="utf-8")
+    rows = [[s, "A", named, answer] for s, given in PART_ROWS.items() for named, _, answer, _ in given]
+    answers = _write(tmp_path / "answers.csv", rows)
+    result = grade(spec, answers, output=tmp_path / "out", variants=1, tex_only=True)
+    assert not result.warnings
+    expected = {}
+    for student, given in PART_ROWS.items():
+        earned = dict.fromkeys(PARTS, 0.0)  # a part without a row scores 0
+        for _, label, answer, claimed in given:
+            earned[label] = _part_points(label, answer, claimed)
+        expected[student] = earned
+        assert result.student(student).points == earned, student
+    # the oracle's verdicts include right and wrong answers to parts
+    assert {p["1b"] > 0 for p in expected.values()} == {True, False}
+    assert {p["3c"] > 0 for p in expected.values()} == {True, False}
+    with (tmp_path / "out" / "marks.csv").open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["student", "variant", *(f"problem {label}" for label in PARTS), "total", "feedback"]
+    marks = _marks(tmp_path / "out" / "marks.csv")
+    for student, earned in expected.items():
+        assert [float(marks[student][f"problem {label}"]) for label in PARTS] == list(earned.values())
+        assert float(marks[student]["total"]) == sum(earned.values())
+    text = (tmp_path / "out" / "feedback" / "Bo.txt").read_text(encoding="utf-8")
+    assert "Problem 1 (a): 0 of 2 points" in text and "Problem 3 (c): 0 of 2 points" in text
+    assert "Problem 2: 0 of 1 point\n" in text and "Problem 1a" not in text
+    latex = (tmp_path / "out" / "feedback" / "Ann.tex").read_text(encoding="utf-8")
+    assert r"\section*{Problem 1 (b) \hfill" in latex and r"\section*{Problem 2 \hfill" in latex
+
+
+@pytest.mark.parametrize(
+    ("named", "message"),
+    [
+        ("1", "problem 1 has parts (a) and (b): name one, such as 1a"),
+        ("3", "problem 3 has parts (a), (b) and (c): name one, such as 3a"),
+        ("1c", "problem '1c' is not on the worksheet (problem 1 has parts (a) and (b))"),
+        ("2a", "problem '2a' is not on the worksheet (problem 2 has no parts)"),
+        ("4a", "problem '4a' is not on the worksheet (its problems are 1 to 3)"),
+        ("1ab", "problem '1ab' is not on the worksheet (its problems are 1 to 3)"),
+    ],
+)
+def test_a_row_that_names_no_problem_or_part_is_not_graded_and_says_why(
+    tmp_path: Path, named: str, message: str
+) -> None:
+    spec = tmp_path / "parts.toml"
+    spec.write_text(PARTS_SPEC, encoding="utf-8")
+    answers = _write(tmp_path / "answers.csv", [["Ann", "A", named, "W"], ["Ann", "A", "1b", "W"]])
+    result = grade(spec, answers, output=tmp_path / "out", tex_only=True)
+    assert result.warnings == (f"{answers} line 2 (Ann): {message}; not graded",)
+    ann = result.student("Ann")
+    assert ann.not_graded == (f"Line 2: {message}; not graded.",)
+    assert ann.points == {"1a": 0.0, "1b": 3.0, "2": 0.0, "3a": 0.0, "3b": 0.0, "3c": 0.0}
+    assert message in (tmp_path / "out" / "feedback" / "Ann.txt").read_text(encoding="utf-8")
+
+
+def test_two_rows_naming_one_part_in_different_ways_are_a_second_answer(tmp_path: Path) -> None:
+    spec = tmp_path / "parts.toml"
+    spec.write_text(PARTS_SPEC, encoding="utf-8")
+    answers = _write(tmp_path / "answers.csv", [["Ann", "A", "1 (B)", "W^T"], ["Ann", "A", "1b", "W"]])
+    result = grade(spec, answers, output=tmp_path / "out", tex_only=True)
+    assert result.student("Ann").points["1b"] == _part_points("1b", "W^T", lambda a: a["W"].T)
+    assert result.warnings == (
+        f"{answers} line 3 (Ann): a second answer to problem 1b (the one on line 2 is graded); "
+        "not graded",
+    )
+
+
+@pytest.mark.latex
+def test_the_example_keys_answers_to_its_parts_get_full_marks(tmp_path: Path) -> None:
+    """examples/backprop-homework.toml as `derivgen worksheet` builds it: each variant's
+    NAME-key.json answers, named as the key names problems and parts (`1a`), score the
+    spec's whole total, and marks.csv has a column per problem or part in the spec's order
+    (read from the TOML itself)."""
+    example = Path(__file__).parent.parent / "examples" / "backprop-homework.toml"
+    problems = tomllib.loads(example.read_text(encoding="utf-8"))["problem"]
+    labels, total = [], 0.0
+    for number, problem in enumerate(problems, start=1):
+        for letter, part in zip("abcdefgh", problem.get("parts", []), strict=False):
+            labels.append(f"{number}{letter}")
+            total += part["points"]
+        if "parts" not in problem:
+            labels.append(str(number))
+            total += problem["points"]
+    assert any(not label.isdigit() for label in labels)  # the example has parts
+    assert main(["worksheet", str(example), "--variants", "3", "-o", str(tmp_path), "-q"]) == 0
+    key = json.loads((tmp_path / "backprop-homework-key.json").read_text(encoding="utf-8"))
+    rows = [
+        [f"key {v['id']}", v["id"], f"{p['number']}{p.get('part', '')}", p["answer"]]
+        for v in key["variants"]
+        for p in v["problems"]
+    ]
+    answers = _write(tmp_path / "answers.csv", rows)
+    result = grade(example, answers, output=tmp_path / "out", variants=3, tex_only=True)
+    assert not result.warnings
+    assert [s.total for s in result.students] == [total] * 3
+    with (tmp_path / "out" / "marks.csv").open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header[2:-2] == [f"problem {label}" for label in labels]

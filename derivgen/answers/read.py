@@ -135,6 +135,13 @@ def _tokens(text: str) -> list[Token]:
     return tokens
 
 
+def _a_size(shapes: Mapping[str, Shape]) -> Dim:
+    """The first size other than 1 among the problem's shapes (`C`, or `2` once a worksheet
+    drew it), so that a hint names a size the problem knows."""
+    sizes = [d for shape in shapes.values() for d in (shape.rows, shape.cols) if d != 1]
+    return sizes[0] if sizes else 1
+
+
 def _equation_syntax(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
     """Parse and shape `text` as the right-hand side of an equation, carets on `text` itself."""
     name = next(n for n in (f"ANSWER{k or ''}" for k in range(len(shapes) + 1)) if n not in shapes)
@@ -151,7 +158,7 @@ def _equation_syntax(text: str, shapes: Mapping[str, Shape]) -> MatrixAnswer:
             start, end = symbol.span
             # an identity has a size, which a bare I does not say
             hint = (
-                "; write an identity with its size, such as Identity(C)"
+                f"; write an identity with its size, such as Identity({_a_size(shapes)})"
                 if symbol.name == "I"
                 else ""
             )

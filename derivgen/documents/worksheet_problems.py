@@ -78,10 +78,9 @@ def answer_table(problems: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for problem in problems:
         for part in problem["parts"] or [problem]:
-            letter = f" ({part['letter']})" if part.get("letter") else ""
             rows.append(
                 {
-                    "label": f"{problem['number']}{letter}",
+                    "label": part["heading"],
                     "answers": part["answers"],
                     "points": part["points"],
                 }
@@ -121,10 +120,10 @@ def _part(
     spec = problem.spec
     space = room_cm(solution.derivation) if spec.space is None else spec.space
     _, _, ask = solution.question.partition("\n")
-    where = f"problem {spec.number}" + (f" ({spec.part})" if spec.part else "")
     return {
         "letter": spec.part,
-        "marker": f"% derivgen: variant {variant.id}, {where}",
+        "heading": spec.heading,
+        "marker": f"% derivgen: variant {variant.id}, problem {spec.heading}",
         "points": f"{spec.points:g}",
         "points_label": points_label(spec.points),
         "prompt": paragraphs(spec.part_prompt, shapes, names),

@@ -130,6 +130,17 @@ class ProblemSpec:
     part_prompt: str = ""
     """The part's own prompt, printed after its letter (`prompt` is the problem's)."""
 
+    @property
+    def label(self) -> str:
+        """`4` for a problem, `4a` for its part (a): how an answers file, marks.csv and a
+        question bank name it."""
+        return f"{self.number}{self.part}"
+
+    @property
+    def heading(self) -> str:
+        """`4` or `4 (a)`: the problem or part as the worksheet and the key print it."""
+        return f"{self.number} ({self.part})" if self.part else str(self.number)
+
 
 @dataclass(frozen=True)
 class WorksheetSpec:

@@ -56,7 +56,7 @@ class BankQuestion:
 
     @property
     def name(self) -> str:
-        return f"Problem {problem_label(self.problem.spec)}, variant {self.variant}"
+        return f"Problem {self.problem.spec.label}, variant {self.variant}"
 
 
 @dataclass(frozen=True)
@@ -93,16 +93,16 @@ def question_bank(spec: Path | WorksheetSpec, *, variants: int = 1, seed: str = 
         return result
 
     solutions = derive_all(spec, drawn, recording, jobs=1)
-    columns: dict[str, list[BankQuestion]] = {problem_label(p): [] for p in spec.problems}
+    columns: dict[str, list[BankQuestion]] = {p.label: [] for p in spec.problems}
     for variant in drawn:
         for problem in variant.problems:
             solution, derivation = solutions[problem.key], derived[problem.key]
             prompts = (problem.spec.prompt, problem.spec.part_prompt)
-            columns[problem_label(problem.spec)].append(
+            columns[problem.spec.label].append(
                 BankQuestion(
                     problem=problem,
                     variant=variant.id,
-                    identifier=f"P{problem_label(problem.spec)}-{variant.id}",
+                    identifier=f"P{problem.spec.label}-{variant.id}",
                     question=question_html(
                         prompts, stated_shapes(problem), dict(problem.names), solution.question
                     ),
@@ -114,13 +114,8 @@ def question_bank(spec: Path | WorksheetSpec, *, variants: int = 1, seed: str = 
     return Bank(
         spec=spec,
         seed=seed,
-        problems=tuple((p, tuple(columns[problem_label(p)])) for p in spec.problems),
+        problems=tuple((p, tuple(columns[p.label])) for p in spec.problems),
     )
-
-
-def problem_label(problem: ProblemSpec) -> str:
-    """`4` for a problem, `4a` for its part (a): the problem's name in the bank."""
-    return f"{problem.number}{problem.part}"
 
 
 def numeric_answer(derivation: Derivation) -> Numeric | None:

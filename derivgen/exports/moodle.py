@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from derivgen.documents.worksheet_spec import ProblemSpec
-from derivgen.exports.bank import Bank, BankQuestion, problem_label
+from derivgen.exports.bank import Bank, BankQuestion
 
 _IDNUMBER = 100
 """The length of Moodle's question.idnumber column."""
@@ -38,7 +38,7 @@ def moodle_xml(bank: Bank) -> bytes:
 def category_path(bank: Bank, problem: ProblemSpec) -> str:
     """`$course$/top/TITLE/Problem 1 (y = W x)` (`Problem 4a (...)` for a part); a `/` inside
     a name is written `//`."""
-    names = (bank.spec.title, f"Problem {problem_label(problem)} ({problem.equation})")
+    names = (bank.spec.title, f"Problem {problem.label} ({problem.equation})")
     return "/".join(["$course$", "top", *(n.replace("/", "//") for n in names)])
 
 

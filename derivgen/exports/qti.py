@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
 
-from derivgen.exports.bank import Bank, BankQuestion, problem_label
+from derivgen.exports.bank import Bank, BankQuestion
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -115,8 +115,8 @@ def assessment_test(bank: Bank) -> ET.Element:
             part,
             "assessmentSection",
             {
-                "identifier": f"P{problem_label(problem)}",
-                "title": f"Problem {problem_label(problem)} ({problem.equation})",
+                "identifier": f"P{problem.label}",
+                "title": f"Problem {problem.label} ({problem.equation})",
                 "visible": "true",
             },
         )

@@ -12,19 +12,20 @@ from derivgen.grading.student import StudentGrade, points_text
 
 
 def marks_csv(sheet: ClassSheet, grades: Sequence[StudentGrade], stems: Mapping[str, str]) -> str:
-    """The marks as CSV text: student, variant, `problem N` per problem, total, and the
-    feedback files' name (the student's name made safe as a file name)."""
+    """The marks as CSV text: student, variant, `problem N` per problem (`problem 1a` per
+    part) in the spec's order, total, and the feedback files' name (the student's name made
+    safe as a file name)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    numbers = sorted(sheet.points)
-    writer.writerow(["student", "variant", *(f"problem {n}" for n in numbers), "total", "feedback"])
+    labels = list(sheet.points)
+    writer.writerow(["student", "variant", *(f"problem {n}" for n in labels), "total", "feedback"])
     for grade in grades:
         points = grade.points
         writer.writerow(
             [
                 grade.student,
                 " ".join(grade.variants),
-                *(points_text(points[n]) for n in numbers),
+                *(points_text(points[n]) for n in labels),
                 points_text(grade.total),
                 stems[grade.student],
             ]

@@ -10,6 +10,7 @@ plain data, so that worker processes can receive it.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,13 +23,27 @@ from derivgen.documents.worksheet_variants import draw_variants, variant_id
 
 MAX_VARIANTS = 26 * 27
 """Variant ids up to ZZ are graded when the number of variants printed is not given."""
+_NAMED = re.compile(r"(\d+)\s*(?:\(\s*([a-z])\s*\)|([a-z]))?", re.ASCII | re.IGNORECASE)
+"""How a row names a problem or part: `3`, `1a`, `1A`, `1 a`, `1(a)`, `1 (a)`."""
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """A problem, or a part of one, as rows, marks.csv and the feedback name it."""
+
+    label: str
+    """`3`, `1a`: ProblemSpec.label, as a row names it and marks.csv heads its column."""
+    heading: str
+    """`3`, `1 (a)`: ProblemSpec.heading, as the worksheet prints it."""
+    number: int
+    part: str
+    points: float
 
 
 @dataclass(frozen=True)
 class SheetProblem:
-    """One problem as one variant stated it, with its key."""
+    """One problem (or part) as one variant stated it, with its key."""
 
-    number: int
     points: float
     equation: str
     target: str
@@ -53,18 +68,24 @@ class ClassSheet:
     course: str
     source: str
     """The answers file's name, for messages."""
-    points: Mapping[int, float]
-    """Each problem's points, by number (the spec's `points`)."""
-    variants: Mapping[str, Mapping[int, SheetProblem]]
+    entries: tuple[SheetEntry, ...]
+    """Each problem or part of the spec, in its order."""
+    variants: Mapping[str, Mapping[str, SheetProblem]]
+    """Each variant's problems, by label."""
     printed: int | None
     """How many variants the worksheet printed, when the grader said so."""
 
     @property
-    def total(self) -> float:
-        return sum(self.points.values())
+    def points(self) -> dict[str, float]:
+        """Each problem's or part's points (the spec's `points`), by label, in order."""
+        return {e.label: e.points for e in self.entries}
 
-    def variant_problem(self, variant: str, number: int) -> SheetProblem | None:
-        return self.variants.get(variant, {}).get(number)
+    @property
+    def total(self) -> float:
+        return sum(e.points for e in self.entries)
+
+    def variant_problem(self, variant: str, label: str) -> SheetProblem | None:
+        return self.variants.get(variant, {}).get(label)
 
     def unknown_variant(self, variant: str) -> str:
         """Why `variant` names no variant of this worksheet."""
@@ -80,19 +101,39 @@ class ClassSheet:
         return f"variant {variant!r} is beyond {variant_id(MAX_VARIANTS)}: give --variants"
 
     def unknown_problem(self, problem: str) -> str:
-        numbers = sorted(self.points)
-        return (
-            f"problem {problem!r} is not on the worksheet (its problems are "
-            f"{numbers[0]} to {numbers[-1]})"
-        )
+        """Why the row's `problem` names no problem or part of the worksheet."""
+        named = _NAMED.fullmatch(problem.strip())
+        same = [e for e in self.entries if named and e.number == int(named[1])]
+        if not same:
+            numbers = [e.number for e in self.entries]
+            return (
+                f"problem {problem!r} is not on the worksheet (its problems are "
+                f"{numbers[0]} to {numbers[-1]})"
+            )
+        number = same[0].number
+        if not same[0].part:
+            return f"problem {problem!r} is not on the worksheet (problem {number} has no parts)"
+        listed = _and([f"({e.part})" for e in same])
+        if named and not (named[2] or named[3]):
+            return f"problem {number} has parts {listed}: name one, such as {same[0].label}"
+        return f"problem {problem!r} is not on the worksheet (problem {number} has parts {listed})"
 
-    def problem_number(self, problem: str) -> int | None:
-        """The number of the problem a row names (`3`), or None when there is no such one."""
-        text = problem.strip()
-        if not text.isdigit() or not text.isascii():
+    def entry(self, problem: str) -> SheetEntry | None:
+        """The problem or part a row names (`3`, `1a`, `1(a)`, `1 A`), or None when there
+        is no such one (a bare `1` for a problem with parts names none of them)."""
+        named = _NAMED.fullmatch(problem.strip())
+        if named is None:
             return None
-        number = int(text)
-        return number if number in self.points else None
+        number, letter = int(named[1]), (named[2] or named[3] or "").lower()
+        for e in self.entries:
+            if (e.number, e.part) == (number, letter):
+                return e
+        return None
+
+
+def _and(items: list[str]) -> str:
+    """`(a) and (b)`, `(a), (b) and (c)`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def normal_variant(variant: str) -> str:
@@ -133,8 +174,7 @@ def class_sheet(
         problems = {}
         for p in variant.problems:
             solution = solutions[p.key]
-            problems[p.spec.number] = SheetProblem(
-                number=p.spec.number,
+            problems[p.spec.label] = SheetProblem(
                 points=p.spec.points,
                 equation=p.equation,
                 target=p.target,
@@ -150,7 +190,12 @@ def class_sheet(
         title=spec.title,
         course=spec.course,
         source=source,
-        points={p.number: p.points for p in spec.problems},
+        entries=tuple(
+            SheetEntry(
+                label=p.label, heading=p.heading, number=p.number, part=p.part, points=p.points
+            )
+            for p in spec.problems
+        ),
         variants=variants,
         printed=printed,
     )

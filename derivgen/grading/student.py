@@ -17,7 +17,7 @@ from derivgen.checker import check
 from derivgen.documents.feedback import FeedbackProblem, feedback_document
 from derivgen.errors import DerivgenError
 from derivgen.grading.answer_sheet import AnswerRow
-from derivgen.grading.sheet import ClassSheet, SheetProblem, normal_variant
+from derivgen.grading.sheet import ClassSheet, SheetEntry, SheetProblem, normal_variant
 
 NOT_GRADED = ("blank", "unknown variant", "unreadable")
 """Why a problem scored 0 without a verdict, besides check's reasons (judge.REASONS)."""
@@ -25,9 +25,10 @@ NOT_GRADED = ("blank", "unknown variant", "unreadable")
 
 @dataclass(frozen=True)
 class GradedAnswer:
-    """One problem of one student: the verdict (`status`) and the points it earned."""
+    """One problem (or part) of one student: the verdict (`status`) and the points it earned."""
 
-    number: int
+    label: str
+    """The problem or part as rows and marks.csv name it: `3`, `1a`."""
     status: str
     """check's reason ("right", "layout", "shape", "value") or one of NOT_GRADED."""
     points: float
@@ -55,7 +56,7 @@ class StudentGrade:
     variants: tuple[str, ...]
     """The variant ids their rows name, in order (one, unless the rows disagree)."""
     answers: tuple[GradedAnswer, ...]
-    """One per problem of the worksheet, in order."""
+    """One per problem or part of the worksheet, in order."""
     not_graded: tuple[str, ...]
     """Rows that belong to no problem (an unknown problem, a second answer), as messages."""
     warnings: tuple[str, ...]
@@ -65,8 +66,9 @@ class StudentGrade:
     """The whole feedback as a LaTeX document."""
 
     @property
-    def points(self) -> dict[int, float]:
-        return {a.number: a.points for a in self.answers}
+    def points(self) -> dict[str, float]:
+        """The points of each problem or part, by label (`3`, `1a`), in the spec's order."""
+        return {a.label: a.points for a in self.answers}
 
     @property
     def total(self) -> float:
@@ -84,33 +86,33 @@ def score_text(earned: float, out_of: float) -> str:
 
 def grade_student(sheet: ClassSheet, student: str, rows: Sequence[AnswerRow]) -> StudentGrade:
     """Grade `rows` (all of them `student`'s, in file order) and write the feedback."""
-    chosen: dict[int, AnswerRow] = {}
+    chosen: dict[str, AnswerRow] = {}
     not_graded: list[str] = []
     warnings: list[str] = []
     for row in rows:
-        number = sheet.problem_number(row.problem)
-        if number is None:
+        entry = sheet.entry(row.problem)
+        if entry is None:
             reason = sheet.unknown_problem(row.problem)
-        elif number in chosen:
+        elif entry.label in chosen:
             reason = (
-                f"a second answer to problem {number} (the one on line "
-                f"{chosen[number].line} is graded)"
+                f"a second answer to problem {entry.label} (the one on line "
+                f"{chosen[entry.label].line} is graded)"
             )
         else:
-            chosen[number] = row
+            chosen[entry.label] = row
             continue
         not_graded.append(f"Line {row.line}: {reason}; not graded.")
         warnings.append(f"{sheet.source} line {row.line} ({student}): {reason}; not graded")
     answers = []
     known = [v for v in (normal_variant(r.variant) for r in rows) if v in sheet.variants]
     own = known[0] if known else ""  # whose questions an unanswered problem shows
-    for number, points in sheet.points.items():
-        row = chosen.get(number)
-        graded = _graded(sheet, number, points, row, own)
+    for entry in sheet.entries:
+        row = chosen.get(entry.label)
+        graded = _graded(sheet, entry, row, own)
         answers.append(graded)
         if row is not None and graded.reason:
             warnings.append(
-                f"{sheet.source} line {row.line} ({student}, problem {number}): "
+                f"{sheet.source} line {row.line} ({student}, problem {entry.label}): "
                 f"{graded.reason}; scored 0"
             )
     variants = tuple(dict.fromkeys(normal_variant(r.variant) for r in rows if r.variant.strip()))
@@ -139,26 +141,25 @@ def grade_student(sheet: ClassSheet, student: str, rows: Sequence[AnswerRow]) ->
     )
 
 
-def _graded(
-    sheet: ClassSheet, number: int, points: float, row: AnswerRow | None, own: str
-) -> GradedAnswer:
+def _graded(sheet: ClassSheet, entry: SheetEntry, row: AnswerRow | None, own: str) -> GradedAnswer:
     """One problem's verdict and feedback; every way it can fail scores 0 and says why."""
+    points = entry.points
     zero = score_text(0, points)
     if row is None or not row.answer:
         status_line = "No answer given."
-        base = {"number": number, "status": "blank", "points": 0.0}
+        base = {"label": entry.label, "status": "blank", "points": 0.0}
         if row is not None:
             base |= {"variant": normal_variant(row.variant), "line": row.line}
         variant = own if row is None else normal_variant(row.variant)
-        problem = sheet.variant_problem(variant, number)
+        problem = sheet.variant_problem(variant, entry.label)
         return GradedAnswer(
             **base,
             text=status_line,
-            feedback=_feedback(number, zero, problem, escape_latex(status_line)),
+            feedback=_feedback(entry, zero, problem, escape_latex(status_line)),
         )
     variant = normal_variant(row.variant)
-    common = {"number": number, "answer": row.answer, "variant": variant, "line": row.line}
-    problem = sheet.variant_problem(variant, number)
+    common = {"label": entry.label, "answer": row.answer, "variant": variant, "line": row.line}
+    problem = sheet.variant_problem(variant, entry.label)
     if problem is None:
         reason = sheet.unknown_variant(variant)
         said = f"Not graded: {reason}."
@@ -168,7 +169,7 @@ def _graded(
             points=0.0,
             reason=reason,
             text=f"Answer: {row.answer}\n{said}",
-            feedback=_feedback(number, zero, None, _unchecked(row.answer, said)),
+            feedback=_feedback(entry, zero, None, _unchecked(row.answer, said)),
         )
     try:
         result = check(
@@ -189,7 +190,7 @@ def _graded(
             points=0.0,
             reason=reason,
             text="\n".join(shown),
-            feedback=_feedback(number, zero, problem, _unchecked(row.answer, said), key=True),
+            feedback=_feedback(entry, zero, problem, _unchecked(row.answer, said), key=True),
         )
     earned = float(points) if result.correct else 0.0
     text = result.to_text().rstrip("\n")
@@ -201,7 +202,7 @@ def _graded(
         points=earned,
         text=text,
         feedback=_feedback(
-            number,
+            entry,
             score_text(earned, points),
             problem,
             result.to_latex(),
@@ -220,10 +221,10 @@ def _unchecked(answer: str, reason: str) -> str:
 
 
 def _feedback(
-    number: int, score: str, problem: SheetProblem | None, body: str, *, key: bool = False
+    entry: SheetEntry, score: str, problem: SheetProblem | None, body: str, *, key: bool = False
 ) -> FeedbackProblem:
     return FeedbackProblem(
-        number=number,
+        number=entry.heading,
         score=score,
         question="" if problem is None else problem.question,
         body=body,
@@ -247,10 +248,8 @@ def _text(
         f"Variant: {', '.join(variants) or 'none given'}",
         f"Total:   {score_text(total, sheet.total)}",
     ]
-    for answer in answers:
-        heading = (
-            f"Problem {answer.number}: {score_text(answer.points, sheet.points[answer.number])}"
-        )
+    for answer, entry in zip(answers, sheet.entries, strict=True):
+        heading = f"Problem {entry.heading}: {score_text(answer.points, entry.points)}"
         lines += ["", "", heading, "=" * len(heading), "", answer.text]
     if not_graded:
         lines += ["", "", "Rows not graded", "===============", "", *not_graded]

@@ -154,6 +154,12 @@ def _inline(rows: list[list[str]]) -> str:
     return "[" + "; ".join(", ".join(row) for row in rows) + "]"
 
 
+def _the_point(sizes: str) -> str:
+    """`The point (C = 3, D = 4)`, or `The point` alone for a problem whose sizes are all
+    numbers (a worksheet's drawn variant), which has no size symbols to give."""
+    return f"The point ({sizes})" if sizes else "The point"
+
+
 def report_text(report: Report) -> str:
     """The verdict, the counterexample's point and the derivation of its entry, as text."""
     j = report.judgement
@@ -171,7 +177,7 @@ def report_text(report: Report) -> str:
     c = j.counterexample
     if c is not None:
         sizes = ", ".join(f"{k} = {v}" for k, v in c.sizes.items())
-        lines += ["", f"The point ({sizes}):"]
+        lines += ["", f"{_the_point(sizes)}:"]
         lines += [f"    {name} = {_inline(rows)}" for name, rows in _values(c)]
         renumbered = _renumbered(report, to_text)
         if renumbered:
@@ -222,7 +228,7 @@ def report_latex(report: Report) -> str:
     if c is not None:
         sizes = ", ".join(f"${k} = {v}$" for k, v in c.sizes.items())
         arrays = ",\\quad ".join(f"{name} = {_latex_matrix(rows)}" for name, rows in _values(c))
-        parts += ["", f"The point ({sizes}):", rf"\[ {arrays} \]"]
+        parts += ["", f"{_the_point(sizes)}:", rf"\[ {arrays} \]"]
         renumbered = _renumbered(report, lambda e: f"${to_latex(e)}$")
         if renumbered:
             parts += [_escaped(renumbered)]
