@@ -295,5 +295,8 @@ def test_worksheet_html_in_a_subprocess(tmp_path: Path) -> None:
     problems = spec["problem"]
     assert key.count('<section class="problem"') == 2 * len(problems)
     assert sheet.count('<section class="problem"') == 2 * len(problems)
-    assert key.count(r"\boxed{") == 2 * len(problems)
+    targets = sum(len(problem.get("parts", [problem])) for problem in problems)
+    assert key.count("<strong>Answer.</strong>") == 2 * targets  # one per problem or part
+    assert key.count(r"\boxed{") >= 2 * targets  # a view asked for is boxed too
+    assert sheet.count("<h3><span>(a)</span>") == key.count("<h3><span>(a)</span>") > 0
     assert r"\boxed{" not in sheet and "Checked by derivgen" not in sheet

@@ -67,10 +67,15 @@ def problems_context(
     variant: Variant, solutions: Mapping[ProblemKey, Solved]
 ) -> list[dict[str, Any]]:
     """The variant's problems in order, each with its parts (an empty list when it has none)."""
+    return [_problem(variant, parts, solutions) for parts in grouped_problems(variant)]
+
+
+def grouped_problems(variant: Variant) -> list[list[Problem]]:
+    """The variant's problems in order, each as its parts (one, for a problem without)."""
     grouped: dict[int, list[Problem]] = {}
     for problem in variant.problems:
         grouped.setdefault(problem.spec.number, []).append(problem)
-    return [_problem(variant, parts, solutions) for parts in grouped.values()]
+    return list(grouped.values())
 
 
 def answer_table(problems: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
