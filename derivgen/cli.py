@@ -8,11 +8,15 @@ kind of failure (EXIT_CODES), each failure one `error:` line naming the user's o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from derivgen._version import __version__
@@ -27,7 +31,7 @@ from derivgen.documents import (
 from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
-from derivgen.errors import BuildError, DerivgenError
+from derivgen.errors import BuildError, DerivgenError, Terminated, printable, raise_terminated
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
@@ -39,6 +43,10 @@ EXIT_LATEX_FAILED = 3
 EXIT_NO_TEX = 4
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, as shells report a command stopped by Ctrl-C."""
+EXIT_TERMINATED = 143
+"""128 + SIGTERM: stopped by `kill` (or a grader's time limit), after the same clean-up."""
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: whoever read standard output stopped reading (`| head -1`); no message."""
 
 EXIT_CODES = f"""exit status:
   0    success
@@ -48,7 +56,9 @@ EXIT_CODES = f"""exit status:
   {EXIT_LATEX_FAILED}    LaTeX failed (NAME.failed.tex and NAME.failed.log are kept beside the
        output)
   {EXIT_NO_TEX}    no TeX engine (latexmk, pdflatex) was found: use --tex-only
-  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); earlier outputs are left as they were"""
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); earlier outputs are left as they were
+  {EXIT_BROKEN_PIPE}  standard output was closed by its reader (such as | head), silently
+  {EXIT_TERMINATED}  terminated (SIGTERM); earlier outputs are left as they were"""
 
 DERIVE_EXAMPLES = """examples:
   derivgen derive "y = W x" "dy[3]/dx[7]"
@@ -271,15 +281,15 @@ class _Console:
 
     def wrote(self, path: Path) -> None:
         if not self.quiet:
-            print(path)
+            print(printable(str(path)))
 
     def note(self, line: str) -> None:
         if not self.quiet:
-            print(f"derivgen: {line}", file=sys.stderr)
+            print(f"derivgen: {printable(line)}", file=sys.stderr)
 
     def detail(self, line: str) -> None:
         if self.verbose:
-            print(f"derivgen: {line}", file=sys.stderr)
+            print(f"derivgen: {printable(line)}", file=sys.stderr)
 
 
 def _creating(console: _Console, folder: Path) -> Callable[[], None]:
@@ -294,6 +304,8 @@ def _creating(console: _Console, folder: Path) -> Callable[[], None]:
 
 
 def _stdin(what: str) -> str:
+    if sys.stdin is None:
+        raise DerivgenError(f"{what}: standard input is closed")
     text = sys.stdin.read()
     if not text.strip():
         raise DerivgenError(f"{what}: standard input is empty")
@@ -365,6 +377,8 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
 def _emit(data: str | bytes, output: str | None, console: _Console) -> None:
     """`data` to standard output (no FILE, or -) or to FILE atomically, saying where."""
     if output is None or output == STDIO:
+        if sys.stdout is None:
+            raise DerivgenError("standard output is closed: give -o FILE to write a file")
         if isinstance(data, bytes):
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -409,8 +423,21 @@ def _pdf(
     console.detail(f"typeset in {time.perf_counter() - started:.2f} s")
 
 
+def _names_stdout(output: str | None) -> bool:
+    """True when FILE is standard output itself (/dev/stdout, /dev/fd/1, or the file it is
+    redirected to): written as `-` is, so nothing else printed there lands in between."""
+    if output is None or output == STDIO or sys.stdout is None:
+        return False
+    try:
+        return os.path.samestat(os.stat(output), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file, or stdout has no descriptor
+        return False
+
+
 def _run(options: argparse.Namespace) -> int:
     console = _Console(options)
+    if _names_stdout(getattr(options, "output", None)):
+        options.output = STDIO
     if options.command == "check":
         return _check(options, console)
     if options.command == "worksheet":
@@ -421,22 +448,64 @@ def _run(options: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (EXIT_CODES), every failure one `error:` line."""
-    try:
-        status = _run(_arguments().parse_args(argv))
-    except SystemExit as done:  # --help and --version
-        return done.code if isinstance(done.code, int) else 0
-    except KeyboardInterrupt:
-        print("derivgen: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except DerivgenError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        if isinstance(error, TexNotFoundError):
-            return EXIT_NO_TEX
-        return EXIT_LATEX_FAILED if isinstance(error, BuildError) else EXIT_BAD_INPUT
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    """Run the CLI; returns the exit status (EXIT_CODES), every failure one `error:` line.
+
+    A SIGTERM stops it as Ctrl-C does (the same clean-up), with status 143.
+    """
+    with _terminate_like_interrupt():
+        try:
+            status = _run(_arguments().parse_args(argv))
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        except SystemExit as done:  # --help and --version
+            return done.code if isinstance(done.code, int) else 0
+        except Terminated:
+            _say("derivgen: terminated")
+            return EXIT_TERMINATED
+        except KeyboardInterrupt:
+            _say("derivgen: interrupted")
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
+        except DerivgenError as error:
+            for line in error.lines():
+                _say(line)
+            if isinstance(error, TexNotFoundError):
+                return EXIT_NO_TEX
+            return EXIT_LATEX_FAILED if isinstance(error, BuildError) else EXIT_BAD_INPUT
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            _say(f"error: {printable(where + (error.strerror or str(error)))}")
+            return EXIT_BAD_INPUT
     return status
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if there is one (`2>&-` closes it)."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush of what a
+    closed pipe did not take raises nothing either (Python's documented recipe)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated (a KeyboardInterrupt) while the CLI runs, so TeX is stopped,
+    the temporary folder removed and earlier outputs kept; the old handler comes back after.
+    Only the main thread can set handlers; elsewhere SIGTERM keeps its default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,13 +34,14 @@ from tqdm import tqdm
 from derivgen.documents.answer_key import answer_key, key_answer
 from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.files import (
-    move_atomically,
+    Contents,
+    replace_together,
     signals_deferred,
     temporary_directory,
-    write_atomically,
 )
-from derivgen.documents.jobs import default_jobs, default_typesetters
+from derivgen.documents.jobs import available_cores, default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
+from derivgen.documents.orphans import exit_with_parent
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
@@ -47,13 +50,6 @@ from derivgen.render.templates import latex_environment, templates_dir
 DOCUMENTS = ("worksheet", "key")
 """The two documents a spec builds, named `NAME-worksheet` and `NAME-key`."""
 
-# pdfTeX stamps the build time and a random ID into every PDF; without them, the same spec
-# and seed give the same bytes.
-_REPRODUCIBLE = r"""\ifdefined\pdftrailerid
-  \pdfinfoomitdate=1
-  \pdftrailerid{}
-  \pdfsuppressptexinfo=-1
-\fi"""
 _MARKER = re.compile(r"^% derivgen: (?P<where>.+)$")
 _STOPPED = re.compile(rf"^(?:\./)?{JOB_NAME}\.tex:(?P<line>\d+): ", re.MULTILINE)
 _LINE = re.compile(r"^line \d+: ")
@@ -175,7 +171,7 @@ def build_worksheets(
     spec = spec_path if isinstance(spec_path, WorksheetSpec) else read_spec(spec_path)
     drawn = draw_variants(spec, variants, seed)
     keys = distinct_problems(drawn)
-    workers = default_jobs(len(keys)) if jobs is None else jobs
+    workers = default_jobs(len(keys)) if jobs is None else min(jobs, available_cores())
     bar = tqdm(
         total=len(keys) + (0 if tex_only else len(DOCUMENTS)),
         desc="deriving",
@@ -197,10 +193,9 @@ def build_worksheets(
         sources = {name: render_document(environment, name, context) for name in DOCUMENTS}
         stems = {name: output / f"{spec.name}-{name}" for name in DOCUMENTS}
         if tex_only:
-            with signals_deferred():
-                for name in DOCUMENTS:
-                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
-            return tuple(stems[name].with_suffix(".tex") for name in DOCUMENTS)
+            tex = [(stems[name].with_suffix(".tex"), sources[name]) for name in DOCUMENTS]
+            replace_together(tex)
+            return tuple(path for path, _ in tex)
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
@@ -209,20 +204,21 @@ def build_worksheets(
                 sources,
                 Path(staging),
                 stems=stems,
-                jobs=default_typesetters() if jobs is None else jobs,
+                jobs=default_typesetters() if jobs is None else min(jobs, available_cores()),
                 advance=bar.update,
             )
             report(f"typeset {len(DOCUMENTS)} PDFs in {time.perf_counter() - started:.1f} s")
-            written = []
             key_json = output / f"{spec.name}-key.json"
             answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
-            with signals_deferred():
-                for name in DOCUMENTS:
-                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
-                    move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
-                    written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
-                write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
-    return (*written, key_json)
+            outputs: list[tuple[Path, Contents]] = []
+            for name in DOCUMENTS:
+                outputs += [
+                    (stems[name].with_suffix(".pdf"), pdfs[name]),
+                    (stems[name].with_suffix(".tex"), sources[name]),
+                ]
+            outputs.append((key_json, answer_key(spec.title, seed, drawn, answers)))
+            replace_together(outputs)
+    return tuple(path for path, _ in outputs)
 
 
 def distinct_problems(variants: Sequence[Variant]) -> list[ProblemKey]:
@@ -260,15 +256,16 @@ def _solutions(
     """Results in the order of `keys`; in this process when one worker would do.
 
     Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and only this process
-    should answer it. Leaving the block for any reason (an interrupt included) drops the
-    problems not yet started, and each worker exits once it has finished the one it is
-    deriving, so no process outlives the build.
+    should answer it. Leaving the block for any reason (an interrupt or a SIGTERM included)
+    drops the problems not yet started, and each worker exits once it has finished the one
+    it is deriving; a worker whose parent died without leaving the block (SIGKILL) exits
+    at once (orphans.exit_with_parent). So no process outlives the build.
     """
     workers = min(jobs, len(keys))
     if workers <= 1:
         yield (solve(derive, key) for key in keys)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         # A Ctrl-C while the pool starts its threads and processes would leave a thread that
         # shutdown() cannot join; it waits until all problems are queued (milliseconds).
@@ -279,8 +276,12 @@ def _solutions(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
+    """A worker leaves Ctrl-C to its parent, stops at once on SIGTERM (not as the CLI's
+    parent does, which it inherited), and dies with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    exit_with_parent(parent)
 
 
 def _refused(
@@ -364,7 +365,6 @@ def render_document(environment: jinja2.Environment, name: str, context: Mapping
         geometry={"margin": "2.2cm", "headheight": "14pt", "includehead": "true"},
         packages=("fancyhdr", "needspace"),
     )
-    doc.preamble.append(NoEscape(_REPRODUCIBLE))
     doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))
     doc.append(NoEscape(_render(environment, f"{name}.tex.j2", context)))
     return doc.dumps()
@@ -402,17 +402,31 @@ def _compile_all(
     """Both PDFs into `staging`, side by side when there are cores to spare; a failure keeps
     its evidence beside the wanted output (`stems`)."""
 
+    stop = threading.Event()
+
     def build(name: str) -> Path:
         try:
-            return compile_pdf(sources[name], staging / f"{name}.pdf", keep=stems[name])
+            return compile_pdf(
+                sources[name], staging / f"{name}.pdf", keep=stems[name], stop=stop
+            )
         except LatexError as error:
             raise _located(spec, name, sources[name], error) from None
         finally:
             advance()
 
     with ThreadPoolExecutor(min(jobs, len(sources))) as pool:
-        futures = {name: pool.submit(build, name) for name in sources}
-        return {name: future.result() for name, future in futures.items()}
+        # An interrupt while submit() starts a thread would leave that thread out of the
+        # pool's list, unjoined, building into a staging folder already removed (this was
+        # the test's 1-in-10 failure): it waits until both are submitted (microseconds).
+        with signals_deferred():
+            futures = {name: pool.submit(build, name) for name in sources}
+        try:
+            return {name: future.result() for name, future in futures.items()}
+        except BaseException:
+            # An interrupt reaches this thread only, and one failure is the answer: stop
+            # the other TeX run now rather than wait for it.
+            stop.set()
+            raise
 
 
 def _located(spec: WorksheetSpec, name: str, source: str, error: LatexError) -> BuildError:
