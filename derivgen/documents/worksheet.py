@@ -378,6 +378,14 @@ def _render(environment: jinja2.Environment, name: str, context: Mapping[str, An
         raise TemplateError(f"template {where}: line {error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"template {name}{_template_line(error)}: {error}") from None
+    except RecursionError as error:
+        raise TemplateError(
+            f"template {name}{_template_line(error)}: it includes or calls itself without end"
+        ) from None
+    except Exception as error:  # a template is code: whatever it raises is its error
+        raise TemplateError(
+            f"template {name}{_template_line(error)}: {type(error).__name__}: {error}"
+        ) from None
 
 
 def _template_line(error: BaseException) -> str:
