@@ -156,7 +156,9 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
         layout=options.layout,
         general=options.general,
     )
-    if options.format == "pdf":
+    if options.format == "pdf" and options.output == STDIO:
+        _pdf_on_stdout(result.to_pdf, console)
+    elif options.format == "pdf":
         name = _default_pdf_name(options.equation, options.target).with_suffix("")
         destination = Path(options.output or name.with_name(name.name + "-check.pdf"))
         created = _creating(console, destination.parent)
@@ -405,16 +407,11 @@ def _pdf(
         target = None if to_stdout else str(destination.with_suffix(".tex"))
         _emit(derivation.to_latex(standalone=True), target, console)
         return
-    if to_stdout and sys.stdout.isatty():
-        raise DerivgenError("-o -: refusing to write a PDF to a terminal; redirect it")
     fragments = [derivation.to_latex()]
     started = time.perf_counter()
     if to_stdout:
-        with temporary_directory("derivgen-") as directory:
-            built = build_derivation_pdf(
-                fragments, Path(directory) / "derivation.pdf", keep=destination.with_suffix("")
-            )
-            _emit(built.read_bytes(), STDIO, console)
+        keep = destination.with_suffix("")
+        _pdf_on_stdout(lambda path: build_derivation_pdf(fragments, path, keep=keep), console)
     else:
         created = _creating(console, destination.parent)
         build_derivation_pdf(fragments, destination)
@@ -432,6 +429,16 @@ def _names_stdout(output: str | None) -> bool:
         return os.path.samestat(os.stat(output), os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):  # no such file, or stdout has no descriptor
         return False
+
+
+def _pdf_on_stdout(build: Callable[[Path], object], console: _Console) -> None:
+    """A PDF built by `build(path)` in a temporary folder, then written to standard output."""
+    if sys.stdout is not None and sys.stdout.isatty():
+        raise DerivgenError("-o -: refusing to write a PDF to a terminal; redirect it")
+    with temporary_directory("derivgen-") as directory:
+        built = Path(directory) / "derivation.pdf"
+        build(built)
+        _emit(built.read_bytes(), STDIO, console)
 
 
 def _run(options: argparse.Namespace) -> int:

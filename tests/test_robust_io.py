@@ -116,14 +116,12 @@ from derivgen.documents import orphans
 if sys.argv[1] == "watcher":
     orphans._kernel_kills_orphan = lambda: False
 if os.fork() == 0:
-    parent = os.getpid()
-    worker = os.fork()
-    if worker == 0:
-        orphans.exit_with_parent(parent)
+    if os.fork() == 0:
+        orphans.exit_with_parent()
+        print(os.getppid(), os.getpid(), flush=True)
         time.sleep(60)
-        os._exit(0)
-    print(parent, worker, flush=True)
-    time.sleep(60)
+    else:
+        time.sleep(60)
     os._exit(0)
 """
 
@@ -337,6 +335,24 @@ def test_o_dev_stdout_printed_its_path_over_the_output(tmp_path: Path) -> None:
         )
     assert done.returncode == 0, done.stderr
     assert captured.read_text(encoding="utf-8") == _text_of("y = W x", "dy/dx")
+
+
+@pytest.mark.latex
+def test_check_pdf_to_standard_output_wrote_a_file_named_dash(tmp_path: Path) -> None:
+    captured = tmp_path / "captured.pdf"
+    with captured.open("wb") as stdout:
+        done = subprocess.run(
+            _command("check", "y = W x", "dy/dx", "W", "--format", "pdf", "-o", "-"),
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            env=_environment(),
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert captured.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["captured.pdf"]
 
 
 def test_a_closed_stdout_was_an_attribute_error_traceback() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import re
 import signal
 import sys
@@ -265,7 +264,7 @@ def _solutions(
     if workers <= 1:
         yield (solve(derive, key) for key in keys)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker)
     try:
         # A Ctrl-C while the pool starts its threads and processes would leave a thread that
         # shutdown() cannot join; it waits until all problems are queued (milliseconds).
@@ -276,12 +275,12 @@ def _solutions(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker() -> None:
     """A worker leaves Ctrl-C to its parent, stops at once on SIGTERM (not as the CLI's
     parent does, which it inherited), and dies with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    exit_with_parent(parent)
+    exit_with_parent()
 
 
 def _refused(
