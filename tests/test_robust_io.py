@@ -623,6 +623,15 @@ def test_text_latex_cannot_print_failed_late_in_latex(field: str, value: str, me
         read_spec_text(text, Path("t.toml"), "t")
 
 
+def test_a_hostile_toml_key_reached_the_terminal_raw(tmp_path: Path, capsys) -> None:
+    spec = tmp_path / "keys.toml"
+    spec.write_text(ONE_PROBLEM + '"\\u001b]0;PWNED\\u0007\\ninput{/etc/passwd}" = 1\n')
+    assert main(["worksheet", str(spec), "--tex-only", "--outdir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and not any(ord(c) < 0x20 for c in err[:-1])
+    assert "field '\\x1b]0;PWNED\\x07\\ninput{/etc/passwd}': unknown field" in err
+
+
 @pytest.mark.parametrize("name", ["A_", "A_1", "A__B"])
 def test_random_symbols_latex_cannot_print_failed_at_the_second_variant(name: str) -> None:
     text = ONE_PROBLEM + f'random = {{ symbols = {{ W = ["W", "{name}"] }} }}\n'
