@@ -91,6 +91,7 @@ def test_sigterm_during_a_pdf_build_left_its_folder_and_latexmk_behind(tmp_path:
 
 @pytest.mark.skipif(not HAS_PROC, reason="needs Linux's /proc")
 def test_sigkill_while_deriving_orphaned_the_pool_workers(tmp_path: Path) -> None:
+    # No pipes: an orphan holding one open would make reading it wait, not fail.
     process = subprocess.Popen(
         [
             *_command("worksheet", str(EXAMPLES), "--outdir", str(tmp_path), "--tex-only"),
@@ -98,16 +99,20 @@ def test_sigkill_while_deriving_orphaned_the_pool_workers(tmp_path: Path) -> Non
         ],
         env=_environment(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.DEVNULL,
     )
+    workers: list[int] = []
     try:
         wait_for(lambda: len(children(process.pid)) == 2, "two worker processes", process)
         workers = children(process.pid)
+        process.kill()
+        process.wait()
+        wait_for(lambda: not any(map(alive, workers)), "the workers gone", seconds=10)
     finally:
         process.kill()
-        process.communicate()
-    wait_for(lambda: not any(map(alive, workers)), "the workers gone", seconds=10)
+        process.wait()
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
 
 
 ORPHAN = """
@@ -320,13 +325,18 @@ def test_a_device_among_a_worksheets_outputs_is_refused(tmp_path: Path, capsys) 
     assert sorted(p.name for p in out.iterdir()) == ["hw-key.tex"]
 
 
-@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+@pytest.mark.skipif(not HAS_PROC, reason="needs Linux's /proc")
 def test_o_dev_stdout_printed_its_path_over_the_output(tmp_path: Path) -> None:
-    """-o /dev/stdout with standard output a file: the derivation alone, from the start."""
-    captured = tmp_path / "captured.txt"
+    """-o /dev/stdout with standard output a file: the derivation alone, from the start.
+
+    Through a link of the test's own to /proc/self/fd/1, the target of /dev/stdout, so that
+    a regression replaces that link, never the system's /dev/stdout (as root it did).
+    """
+    captured, stdout_link = tmp_path / "captured.txt", tmp_path / "stdout"
+    stdout_link.symlink_to("/proc/self/fd/1")
     with captured.open("wb") as stdout:
         done = subprocess.run(
-            _command("derive", "y = W x", "dy/dx", "-o", "/dev/stdout"),
+            _command("derive", "y = W x", "dy/dx", "-o", str(stdout_link)),
             stdout=stdout,
             stderr=subprocess.PIPE,
             env=_environment(),
@@ -335,6 +345,7 @@ def test_o_dev_stdout_printed_its_path_over_the_output(tmp_path: Path) -> None:
         )
     assert done.returncode == 0, done.stderr
     assert captured.read_text(encoding="utf-8") == _text_of("y = W x", "dy/dx")
+    assert stdout_link.is_symlink()
 
 
 @pytest.mark.latex
