@@ -8,12 +8,16 @@ kind of failure (EXIT_CODES), each failure one `error:` line naming the user's o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from derivgen._version import __version__
@@ -30,7 +34,15 @@ from derivgen.documents.article import PAPERS
 from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
-from derivgen.errors import EXIT_INTERRUPTED, INTERRUPTED, BuildError, DerivgenError
+from derivgen.errors import (
+    EXIT_INTERRUPTED,
+    INTERRUPTED,
+    BuildError,
+    DerivgenError,
+    Terminated,
+    printable,
+    raise_terminated,
+)
 from derivgen.exports import FORMATS as EXPORT_FORMATS
 from derivgen.exports import bank_data, export_bank
 from derivgen.grading import grade
@@ -43,6 +55,10 @@ EXIT_WRONG_ANSWER = 1
 EXIT_BAD_INPUT = 2
 EXIT_LATEX_FAILED = 3
 EXIT_NO_TEX = 4
+EXIT_TERMINATED = 143
+"""128 + SIGTERM: stopped by `kill` (or a grader's time limit), after the same clean-up."""
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: whoever read standard output stopped reading (`| head -1`); no message."""
 
 EXIT_CODES = f"""exit status:
   0    success
@@ -52,7 +68,9 @@ EXIT_CODES = f"""exit status:
   {EXIT_LATEX_FAILED}    LaTeX failed (NAME.failed.tex and NAME.failed.log are kept beside the
        output; grade writes every other file)
   {EXIT_NO_TEX}    no TeX engine (latexmk, pdflatex) was found: use --tex-only
-  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); earlier outputs are left as they were"""
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); earlier outputs are left as they were
+  {EXIT_BROKEN_PIPE}  standard output was closed by its reader (such as | head), silently
+  {EXIT_TERMINATED}  terminated (SIGTERM); earlier outputs are left as they were"""
 
 DERIVE_EXAMPLES = """examples:
   derivgen derive "y = W x" "dy[3]/dx[7]"
@@ -157,7 +175,9 @@ def _check(options: argparse.Namespace, console: _Console) -> int:
         general=options.general,
     )
     name = _default_pdf_name(options.equation, options.target).with_suffix("")
-    if options.format == "pdf":
+    if options.format == "pdf" and options.output == STDIO:
+        _pdf_on_stdout(result.to_pdf, console)
+    elif options.format == "pdf":
         destination = Path(options.output or name.with_name(name.name + "-check.pdf"))
         created = _creating(console, destination.parent)
         result.to_pdf(destination)
@@ -447,11 +467,11 @@ class _Console:
 
     def wrote(self, path: Path) -> None:
         if not self.quiet:
-            print(path)
+            print(printable(str(path)))
 
     def note(self, line: str) -> None:
         if not self.quiet:
-            print(f"derivgen: {line}", file=sys.stderr)
+            print(f"derivgen: {printable(line)}", file=sys.stderr)
 
     def warning(self, line: str) -> None:
         if not self.quiet:
@@ -459,7 +479,7 @@ class _Console:
 
     def detail(self, line: str) -> None:
         if self.verbose:
-            print(f"derivgen: {line}", file=sys.stderr)
+            print(f"derivgen: {printable(line)}", file=sys.stderr)
 
 
 def _creating(console: _Console, folder: Path) -> Callable[[], None]:
@@ -474,6 +494,8 @@ def _creating(console: _Console, folder: Path) -> Callable[[], None]:
 
 
 def _stdin(what: str) -> str:
+    if sys.stdin is None:
+        raise DerivgenError(f"{what}: standard input is closed")
     text = sys.stdin.read()
     if not text.strip():
         raise DerivgenError(f"{what}: standard input is empty")
@@ -580,6 +602,8 @@ def _needs_ascii(output: str | None) -> bool:
 def _emit(data: str | bytes, output: str | None, console: _Console) -> None:
     """`data` to standard output (no FILE, or -) or to FILE atomically, saying where."""
     if output is None or output == STDIO:
+        if sys.stdout is None:
+            raise DerivgenError("standard output is closed: give -o FILE to write a file")
         if isinstance(data, bytes):
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -607,19 +631,14 @@ def _pdf(
         source = derivation_document([derivation.to_latex()], paper=options.paper)
         _emit(source, target, console)
         return
-    if to_stdout and sys.stdout.isatty():
-        raise DerivgenError("-o -: refusing to write a PDF to a terminal; redirect it")
     fragments = [derivation.to_latex()]
     started = time.perf_counter()
     if to_stdout:
-        with temporary_directory("derivgen-") as directory:
-            built = build_derivation_pdf(
-                fragments,
-                Path(directory) / "derivation.pdf",
-                keep=destination.with_suffix(""),
-                paper=options.paper,
-            )
-            _emit(built.read_bytes(), STDIO, console)
+        keep = destination.with_suffix("")
+        _pdf_on_stdout(
+            lambda path: build_derivation_pdf(fragments, path, keep=keep, paper=options.paper),
+            console,
+        )
     else:
         created = _creating(console, destination.parent)
         build_derivation_pdf(fragments, destination, paper=options.paper)
@@ -628,8 +647,31 @@ def _pdf(
     console.detail(f"typeset in {time.perf_counter() - started:.2f} s")
 
 
+def _names_stdout(output: str | None) -> bool:
+    """True when FILE is standard output itself (/dev/stdout, /dev/fd/1, or the file it is
+    redirected to): written as `-` is, so nothing else printed there lands in between."""
+    if output is None or output == STDIO or sys.stdout is None:
+        return False
+    try:
+        return os.path.samestat(os.stat(output), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file, or stdout has no descriptor
+        return False
+
+
+def _pdf_on_stdout(build: Callable[[Path], object], console: _Console) -> None:
+    """A PDF built by `build(path)` in a temporary folder, then written to standard output."""
+    if sys.stdout is not None and sys.stdout.isatty():
+        raise DerivgenError("-o -: refusing to write a PDF to a terminal; redirect it")
+    with temporary_directory("derivgen-") as directory:
+        built = Path(directory) / "derivation.pdf"
+        build(built)
+        _emit(built.read_bytes(), STDIO, console)
+
+
 def _run(options: argparse.Namespace) -> int:
     console = _Console(options)
+    if _names_stdout(getattr(options, "output", None)):
+        options.output = STDIO
     if options.command == "check":
         return _check(options, console)
     if options.command == "grade":
@@ -644,22 +686,64 @@ def _run(options: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (EXIT_CODES), every failure one `error:` line."""
-    try:
-        status = _run(_arguments().parse_args(argv))
-    except SystemExit as done:  # --help and --version
-        return done.code if isinstance(done.code, int) else 0
-    except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except DerivgenError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
-        if isinstance(error, TexNotFoundError):
-            return EXIT_NO_TEX
-        return EXIT_LATEX_FAILED if isinstance(error, BuildError) else EXIT_BAD_INPUT
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    """Run the CLI; returns the exit status (EXIT_CODES), every failure one `error:` line.
+
+    A SIGTERM stops it as Ctrl-C does (the same clean-up), with status 143.
+    """
+    with _terminate_like_interrupt():
+        try:
+            status = _run(_arguments().parse_args(argv))
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        except SystemExit as done:  # --help and --version
+            return done.code if isinstance(done.code, int) else 0
+        except Terminated:
+            _say("derivgen: terminated")
+            return EXIT_TERMINATED
+        except KeyboardInterrupt:
+            _say(INTERRUPTED)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
+        except DerivgenError as error:
+            for line in error.lines():
+                _say(line)
+            if isinstance(error, TexNotFoundError):
+                return EXIT_NO_TEX
+            return EXIT_LATEX_FAILED if isinstance(error, BuildError) else EXIT_BAD_INPUT
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            _say(f"error: {printable(where + (error.strerror or str(error)))}")
+            return EXIT_BAD_INPUT
     return status
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if there is one (`2>&-` closes it)."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush of what a
+    closed pipe did not take raises nothing either (Python's documented recipe)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated (a KeyboardInterrupt) while the CLI runs, so TeX is stopped,
+    the temporary folder removed and earlier outputs kept; the old handler comes back after.
+    Only the main thread can set handlers; elsewhere SIGTERM keeps its default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

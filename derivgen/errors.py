@@ -2,6 +2,37 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+"""Unicode categories a terminal acts on or hides (controls, formats such as bidi overrides,
+line separators, lone surrogates): shown escaped, never written raw."""
+
+
+def printable(text: str) -> str:
+    """`text` safe to write on one terminal line: each control or format character as an
+    escape (`\\x1b`, `\\n`, `\\u202e`), so user text cannot move the cursor, retitle the
+    window or split a one-line message."""
+    return "".join(_escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    """Python's own escape (repr) for an invisible character: `\\n`, `\\x1b`, `\\u202e`."""
+    return repr(char)[1:-1] if unicodedata.category(char) in _INVISIBLE else char
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide (East Asian) characters two, combining marks
+    none, others one. Meant for printable() text, which has no controls left."""
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.category(char) in ("Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, as shells report a command stopped by Ctrl-C."""
 INTERRUPTED = "derivgen: interrupted"
@@ -20,8 +51,9 @@ class DerivgenError(Exception):
         return self.message
 
     def lines(self, prefix: str = "error: ") -> list[str]:
-        """The lines to show a user; only parse errors have a second one (the caret)."""
-        return [prefix + self.message]
+        """The lines to show a user, user text escaped (printable); only parse errors have
+        a second one (the caret)."""
+        return [prefix + printable(self.message)]
 
 
 class ParseError(DerivgenError):
@@ -39,8 +71,13 @@ class ParseError(DerivgenError):
         self.length = max(1, length)
 
     def lines(self, prefix: str = "error: ") -> list[str]:
-        indent = len(prefix) + len(self.reason) + 2 + self.position
-        return [prefix + self.message, " " * indent + "~" * (self.length - 1) + "^"]
+        """The message and a caret under the offending spot, in the column a terminal shows
+        it: escapes and wide characters before it shift it, as do they within it."""
+        before = f"{prefix}{self.reason}: {self.text[: self.position]}"
+        spot = self.text[self.position : self.position + self.length] or " "
+        width = max(1, display_width(printable(spot)))
+        caret = " " * display_width(printable(before)) + "~" * (width - 1) + "^"
+        return [prefix + printable(self.message), caret]
 
 
 class EquationError(DerivgenError):
@@ -69,3 +106,13 @@ class BuildError(DerivgenError):
     def __init__(self, message: str, log: str = "") -> None:
         super().__init__(message)
         self.log = log
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so the same clean-up runs (temporary
+    folders removed, TeX stopped, earlier outputs kept) and the CLI then exits with 143."""
+
+
+def raise_terminated(_signal: int, _frame: object) -> None:
+    """A SIGTERM handler: stop the way Ctrl-C stops (Terminated)."""
+    raise Terminated

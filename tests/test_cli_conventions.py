@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ import pytest
 import derivgen
 from derivgen import derive
 from derivgen.cli import _arguments, main
+from tests.processes import HAS_PROC, alive, children, wait_for, working_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = """title = "Two problems"
@@ -180,7 +180,7 @@ def test_a_bad_spec_on_standard_input_is_named_stdin(monkeypatch, capsys) -> Non
     bad = SPEC.replace("points = 2", "points = 0")
     monkeypatch.setattr(sys, "stdin", io.StringIO(bad))
     assert main(["worksheet", "-", "--tex-only"]) == 2
-    line = "error: <stdin>: problem 2 (\"L = (W x - t)^T (W x - t)\"): field 'points': must be a number more than 0, not 0\n"
+    line = "error: <stdin>: problem 2 (\"L = (W x - t)^T (W x - t)\"): field 'points': must be a finite number more than 0, not 0\n"
     assert capsys.readouterr().err == line
     done = run("worksheet", "-", "--tex-only", stdin=bad)
     assert (done.returncode, done.stderr) == (2, line)
@@ -355,25 +355,23 @@ def test_an_interrupt_in_process_is_one_line_and_130(monkeypatch, capsys) -> Non
     assert capsys.readouterr() == ("", "derivgen: interrupted\n")
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _wait_for(condition, what: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"never saw {what}"
-        time.sleep(0.01)
+INTERRUPTS = {
+    signal.SIGINT: (130, "derivgen: interrupted\n"),
+    signal.SIGTERM: (143, "derivgen: terminated\n"),
+}
 
 
 @pytest.mark.latex
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
-@pytest.mark.parametrize("stage", ["deriving", "typesetting"])
-def test_ctrl_c_during_a_worksheet_build(stage: str, tmp_path: Path) -> None:
-    """SIGINT while the workers derive, or while LaTeX runs: one line, 130, nothing new."""
+@pytest.mark.skipif(not HAS_PROC, reason="needs Linux's /proc")
+@pytest.mark.parametrize("number", list(INTERRUPTS), ids=lambda n: signal.Signals(n).name)
+@pytest.mark.parametrize("stage", ["deriving", "staging", "typesetting"])
+def test_ctrl_c_during_a_worksheet_build(stage: str, number: int, tmp_path: Path) -> None:
+    """SIGINT or SIGTERM while the workers derive, as the staging folder appears, or while
+    TeX runs: one line, 130 or 143, earlier outputs intact, no folder and no process left.
+
+    (The "staging" moment failed about 1 run in 10 before: a signal while the two TeX
+    threads were being started left one of them unjoined, building into a folder removed.)
+    """
     examples = ROOT / "examples" / "backprop-homework.toml"
     out, scratch = tmp_path / "out", tmp_path / "tmp"
     scratch.mkdir()
@@ -402,18 +400,22 @@ def test_ctrl_c_during_a_worksheet_build(stage: str, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    workers: list[int] = []
     try:
         if stage == "deriving":
-            _wait_for(lambda: len(_children(process.pid)) == 2, "two worker processes")
-            workers = _children(process.pid)
+            wait_for(lambda: len(children(process.pid)) == 2, "two worker processes", process)
+            workers = children(process.pid)
+        elif stage == "staging":
+            wait_for(lambda: any(scratch.glob("derivgen-worksheet-*")), "staging", process)
         else:
-            _wait_for(lambda: any(scratch.glob("derivgen-worksheet-*")), "the staging folder")
-            workers = []
-        process.send_signal(signal.SIGINT)
+            wait_for(lambda: working_in(scratch), "TeX running", process)
+        process.send_signal(number)
         stdout, stderr = process.communicate(timeout=120)
     finally:
         process.kill()
-    assert (process.returncode, stdout, stderr) == (130, "", "derivgen: interrupted\n")
+    status, line = INTERRUPTS[number]
+    assert (process.returncode, stdout, stderr) == (status, "", line)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert list(scratch.iterdir()) == []
-    _wait_for(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), "workers gone", 10)
+    assert working_in(scratch) == []
+    wait_for(lambda: not any(map(alive, workers)), "workers gone", seconds=10)

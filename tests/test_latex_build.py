@@ -249,8 +249,8 @@ def test_a_build_that_never_ends_times_out(tmp_path) -> None:
     with pytest.raises(BuildError) as caught:
         compile_pdf(derivation_document(["\\def\\x{\\x}\\x"]), tmp_path / "out.pdf", timeout=3)
     assert str(caught.value) == (
-        "LaTeX failed: latexmk took longer than 3 seconds "
-        f"(kept {tmp_path / 'out.failed.tex'} and {tmp_path / 'out.failed.log'})"
+        "LaTeX failed: latexmk took longer than 3 seconds (DERIVGEN_LATEX_TIMEOUT sets the "
+        f"limit) (kept {tmp_path / 'out.failed.tex'} and {tmp_path / 'out.failed.log'})"
     )
     assert time.monotonic() - started < 60
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.failed.log", "out.failed.tex"]

@@ -98,7 +98,7 @@ symbols = { W = ["W", "A"] }
         ),
         (
             HEADER + PROBLEM.replace("points = 3", "points = 0"),
-            "problem 1 (\"y = W x\"): field 'points': must be a number more than 0, not 0",
+            "problem 1 (\"y = W x\"): field 'points': must be a finite number more than 0, not 0",
         ),
         (
             HEADER + PROBLEM.replace("points = 3", "pionts = 3"),
@@ -130,7 +130,7 @@ symbols = { W = ["W", "A"] }
         ),
         (
             HEADER + PROBLEM + PROBLEM.replace("points = 3", 'points = "3"'),
-            "problem 2 (\"y = W x\"): field 'points': must be a number more than 0, not '3'",
+            "problem 2 (\"y = W x\"): field 'points': must be a finite number more than 0, not '3'",
         ),
     ],
 )
@@ -178,7 +178,11 @@ def test_bad_fields_are_named(tmp_path: Path, text: str, message: str) -> None:
             'symbols = { W = ["A"], x = ["u"], y = ["u"] }',
             "field 'random.symbols': y: u is also drawn for x",
         ),
-        ('symbols = { W = ["A", "1B"] }', "field 'random.symbols': W: '1B' is not a symbol name"),
+        (
+            'symbols = { W = ["A", "1B"] }',
+            "field 'random.symbols': W: '1B' is not a symbol name LaTeX prints as typed: use "
+            "letters and digits",
+        ),
     ],
 )
 def test_bad_randomisation_is_named(tmp_path: Path, random: str, message: str) -> None:

@@ -20,6 +20,15 @@ _MATHS_PACKAGES = ("amsmath", "amssymb", "mathtools")
 PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
 """`--paper` names and the geometry package's; without one, LaTeX's own (US letter)."""
 
+# pdfTeX stamps the build time, a random ID and the source's path into every PDF; without
+# them the same source gives the same bytes, on every run and machine (SOURCE_DATE_EPOCH
+# then sets only TeX's clock, for a template's \today: documents.latex_build).
+REPRODUCIBLE = r"""\ifdefined\pdftrailerid
+  \pdfinfoomitdate=1
+  \pdftrailerid{}
+  \pdfsuppressptexinfo=-1
+\fi"""
+
 
 def new_article(
     *,
@@ -27,7 +36,8 @@ def new_article(
     packages: tuple[str, ...] = (),
     paper: str | None = None,
 ) -> Document:
-    """An 11pt article in Latin Modern (T1) with the AMS maths packages and display breaks.
+    """An 11pt article in Latin Modern (T1) with the AMS maths packages and display breaks,
+    whose PDF is the same bytes on every run (REPRODUCIBLE).
 
     `geometry` replaces the 2.5 cm margins; `packages` are loaded after the maths packages;
     `paper` is a key of PAPERS (a DerivgenError names the choices for another).
@@ -49,6 +59,7 @@ def new_article(
         doc.packages.discard(package)
     for name in (*_MATHS_PACKAGES, *packages):
         doc.packages.append(Package(name))
+    doc.preamble.append(NoEscape(REPRODUCIBLE))
     doc.preamble.append(Command("allowdisplaybreaks"))
     return doc
 

@@ -19,13 +19,22 @@ SERIAL_BELOW = 400
 than the largest set measured (310), where one process still won on two cores."""
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its affinity, such as under taskset or a
+    container's cpuset), else the machine's: also the cap on `--jobs`, since a worker more
+    than the cores only competes for them."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def default_jobs(problems: int) -> int:
     """Worker processes for `problems` distinct problems: 1 on up to two cores or below
     SERIAL_BELOW problems, else one per core."""
-    cores = os.cpu_count() or 1
+    cores = available_cores()
     return 1 if cores <= 2 or problems < SERIAL_BELOW else cores
 
 
 def default_typesetters() -> int:
     """LaTeX runs side by side: the worksheet and the key together when there are 2 cores."""
-    return min(os.cpu_count() or 1, 2)
+    return min(available_cores(), 2)

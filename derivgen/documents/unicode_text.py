@@ -108,9 +108,11 @@ _PUNCTUATION = set("–—‘’‚“”„…•†‡‰‹›€™")
 
 
 def typesettable(char: str) -> bool:
-    """True for a character pdfLaTeX's text mode sets, or one MATHS turns into maths."""
+    """True for a character pdfLaTeX's text mode sets, or one MATHS turns into maths; never
+    a control character (TeX's invalid characters, a terminal's escape sequences)."""
     code = ord(char)
-    return code < 0x80 or 0xA0 <= code <= 0x17F or char in _PUNCTUATION or char in MATHS
+    printable_ascii = 0x20 <= code < 0x7F or (code < 0x80 and char.isspace())  # one space
+    return printable_ascii or 0xA0 <= code <= 0x17F or char in _PUNCTUATION or char in MATHS
 
 
 def first_untypesettable(text: str) -> str | None:

@@ -1,9 +1,10 @@
 """Work in worker processes that a Ctrl-C stops cleanly, shared by worksheets and grading.
 
 Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and only the main process
-should answer it. Leaving the block for any reason (an interrupt included) drops the items
-not yet started, and each worker exits once it has finished the one in hand, so no process
-outlives the build.
+should answer it. Leaving the block for any reason (an interrupt or a SIGTERM included)
+drops the items not yet started, and each worker exits once it has finished the one in
+hand; a worker whose parent died without leaving the block (SIGKILL) exits at once
+(orphans.exit_with_parent). So no process outlives the build.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from derivgen.documents.files import signals_deferred
+from derivgen.documents.orphans import exit_with_parent
 
 T = TypeVar("T")
 
@@ -30,7 +32,7 @@ def mapped(
     if workers <= 1:
         yield (function(*shared, item) for item in items)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker)
     try:
         # A Ctrl-C while the pool starts its threads and processes would leave a thread that
         # shutdown() cannot join; it waits until all items are queued (milliseconds).
@@ -41,5 +43,9 @@ def mapped(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
+    """A worker leaves Ctrl-C to its parent, stops at once on SIGTERM (not as the CLI's
+    parent does, which it inherited), and dies with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    exit_with_parent()

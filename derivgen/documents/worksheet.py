@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -30,12 +31,12 @@ from tqdm import tqdm
 from derivgen.documents.answer_key import answer_key, key_answer
 from derivgen.documents.article import new_article, plain_text
 from derivgen.documents.files import (
-    move_atomically,
+    Contents,
+    replace_together,
     signals_deferred,
     temporary_directory,
-    write_atomically,
 )
-from derivgen.documents.jobs import default_jobs, default_typesetters
+from derivgen.documents.jobs import available_cores, default_jobs, default_typesetters
 from derivgen.documents.latex_build import JOB_NAME, LatexError, compile_pdf, require_tex
 from derivgen.documents.workers import mapped
 from derivgen.documents.worksheet_pages import worksheet_pages
@@ -53,13 +54,6 @@ from derivgen.render.templates import latex_environment, templates_dir
 DOCUMENTS = ("worksheet", "key")
 """The two documents a spec builds, named `NAME-worksheet` and `NAME-key`."""
 
-# pdfTeX stamps the build time and a random ID into every PDF; without them, the same spec
-# and seed give the same bytes.
-_REPRODUCIBLE = r"""\ifdefined\pdftrailerid
-  \pdfinfoomitdate=1
-  \pdftrailerid{}
-  \pdfsuppressptexinfo=-1
-\fi"""
 _MARKER = re.compile(r"^% derivgen: (?P<where>.+)$")
 _STOPPED = re.compile(rf"^(?:\./)?{JOB_NAME}\.tex:(?P<line>\d+): ", re.MULTILINE)
 _LINE = re.compile(r"^line \d+: ")
@@ -205,7 +199,7 @@ def build_worksheets(
     spec = spec_path if isinstance(spec_path, WorksheetSpec) else read_spec(spec_path)
     drawn = draw_variants(spec, variants, seed)
     keys = distinct_problems(drawn)
-    workers = default_jobs(len(keys)) if jobs is None else jobs
+    workers = default_jobs(len(keys)) if jobs is None else min(jobs, available_cores())
     bar = tqdm(
         total=len(keys) + (0 if tex_only else (variants + 1 if split else len(DOCUMENTS))),
         desc="deriving",
@@ -231,14 +225,10 @@ def build_worksheets(
         pages = worksheet_pages(spec, drawn, solutions, seed) if html else {}
         page_stems = {name: output / f"{spec.name}-{name}" for name in pages}
         if tex_only:
-            with signals_deferred():
-                for name in sources:
-                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
-                _write_pages(pages, page_stems)
-            return (
-                *(stems[name].with_suffix(".tex") for name in sources),
-                *(page_stems[name].with_suffix(".html") for name in pages),
-            )
+            tex = [(stems[name].with_suffix(".tex"), sources[name]) for name in sources]
+            html = [(page_stems[name].with_suffix(".html"), pages[name]) for name in pages]
+            replace_together([*tex, *html])
+            return tuple(path for path, _ in [*tex, *html])
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
@@ -247,26 +237,22 @@ def build_worksheets(
                 sources,
                 Path(staging),
                 stems=stems,
-                jobs=default_typesetters() if jobs is None else jobs,
+                jobs=default_typesetters() if jobs is None else min(jobs, available_cores()),
                 advance=bar.update,
             )
             report(f"typeset {len(sources)} PDFs in {time.perf_counter() - started:.1f} s")
-            written = []
             key_json = output / f"{spec.name}-key.json"
             answers = {key: (s.form, s.checkable) for key, s in solutions.items()}
-            with signals_deferred():
-                for name in sources:
-                    write_atomically(stems[name].with_suffix(".tex"), sources[name])
-                    move_atomically(pdfs[name], stems[name].with_suffix(".pdf"))
-                    written += [stems[name].with_suffix(".pdf"), stems[name].with_suffix(".tex")]
-                write_atomically(key_json, answer_key(spec.title, seed, drawn, answers))
-                _write_pages(pages, page_stems)
-    return (*written, key_json, *(page_stems[name].with_suffix(".html") for name in pages))
-
-
-def _write_pages(pages: Mapping[str, str], stems: Mapping[str, Path]) -> None:
-    for name, html in pages.items():
-        write_atomically(stems[name].with_suffix(".html"), html)
+            outputs: list[tuple[Path, Contents]] = []
+            for name in sources:
+                outputs += [
+                    (stems[name].with_suffix(".pdf"), pdfs[name]),
+                    (stems[name].with_suffix(".tex"), sources[name]),
+                ]
+            outputs.append((key_json, answer_key(spec.title, seed, drawn, answers)))
+            outputs += [(page_stems[name].with_suffix(".html"), pages[name]) for name in pages]
+            replace_together(outputs)
+    return tuple(path for path, _ in outputs)
 
 
 def document_sources(
@@ -383,7 +369,6 @@ def render_document(
         packages=("fancyhdr", "needspace", "longtable"),
         paper=paper,
     )
-    doc.preamble.append(NoEscape(_REPRODUCIBLE))
     doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))
     doc.append(NoEscape(_render(environment, f"{name}.tex.j2", context)))
     return doc.dumps()
@@ -397,6 +382,14 @@ def _render(environment: jinja2.Environment, name: str, context: Mapping[str, An
         raise TemplateError(f"template {where}: line {error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"template {name}{_template_line(error)}: {error}") from None
+    except RecursionError as error:
+        raise TemplateError(
+            f"template {name}{_template_line(error)}: it includes or calls itself without end"
+        ) from None
+    except Exception as error:  # a template is code: whatever it raises is its error
+        raise TemplateError(
+            f"template {name}{_template_line(error)}: {type(error).__name__}: {error}"
+        ) from None
 
 
 def _template_line(error: BaseException) -> str:
@@ -421,17 +414,31 @@ def _compile_all(
     """Both PDFs into `staging`, side by side when there are cores to spare; a failure keeps
     its evidence beside the wanted output (`stems`)."""
 
+    stop = threading.Event()
+
     def build(name: str) -> Path:
         try:
-            return compile_pdf(sources[name], staging / f"{name}.pdf", keep=stems[name])
+            return compile_pdf(
+                sources[name], staging / f"{name}.pdf", keep=stems[name], stop=stop
+            )
         except LatexError as error:
             raise _located(spec, name, sources[name], error) from None
         finally:
             advance()
 
     with ThreadPoolExecutor(min(jobs, len(sources))) as pool:
-        futures = {name: pool.submit(build, name) for name in sources}
-        return {name: future.result() for name, future in futures.items()}
+        # An interrupt while submit() starts a thread would leave that thread out of the
+        # pool's list, unjoined, building into a staging folder already removed (this was
+        # the test's 1-in-10 failure): it waits until both are submitted (microseconds).
+        with signals_deferred():
+            futures = {name: pool.submit(build, name) for name in sources}
+        try:
+            return {name: future.result() for name, future in futures.items()}
+        except BaseException:
+            # An interrupt reaches this thread only, and one failure is the answer: stop
+            # the other TeX run now rather than wait for it.
+            stop.set()
+            raise
 
 
 def _located(spec: WorksheetSpec, name: str, source: str, error: LatexError) -> BuildError:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import string
 import tomllib
@@ -50,7 +51,7 @@ from derivgen.model.inference import infer_shapes
 from derivgen.model.shapes import Shapes
 from derivgen.model.target import ResolvedTarget, resolve_target
 from derivgen.parse import parse_equation, parse_target
-from derivgen.parse.ast import Equation, ShapeDeclaration, Target
+from derivgen.parse.ast import Equation, ShapeDeclaration, Target, symbols_in
 from derivgen.parse.shapes import parse_dims
 from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.views import VIEWS, check_views
@@ -72,7 +73,12 @@ _PROBLEM_FIELDS = (
 )
 _PART_FIELDS = ("target", "points", "prompt", "space", "layout", "views")
 _RANDOM_FIELDS = ("indices", "sizes", "symbols")
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+"""A symbol name LaTeX prints as typed: an underscore would become a subscript, and a second
+subscript (the index, `A_1` as `A_{1}_{i,k}`) is a LaTeX error."""
+MAX_TEXT = 5000
+"""The longest printed field (title, prompt, ...), in characters: far more than a page, far
+less than TeX's line buffer (a longer paragraph is a TeX capacity error, not a message)."""
 
 T = TypeVar("T")
 Range = tuple[int, int]
@@ -180,6 +186,8 @@ def read_spec_text(text: str, path: Path, name: str) -> WorksheetSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise SpecError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     return _read_top(path, name, data)
 
 
@@ -275,6 +283,7 @@ def _read_target(
     equation = _text(data, "equation", fail, required=True)
     target = _text(data, "target", fail, required=True)
     parsed_equation = _parsed(parse_equation, equation, "equation", fail)
+    _printable_names(parsed_equation, fail)
     parsed_target = _parsed(parse_target, target, "target", fail)
     declarations = _read_shapes(data.get("shapes", {}), fail)
     layout = data.get("layout")
@@ -286,8 +295,12 @@ def _read_target(
     points = data.get("points")
     if points is None:
         raise fail("points", "missing: how many points the problem is worth")
-    if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
-        raise fail("points", f"must be a number more than 0, not {points!r}")
+    if (
+        isinstance(points, bool)
+        or not isinstance(points, int | float)
+        or not 0 < points < math.inf
+    ):
+        raise fail("points", f"must be a finite number more than 0, not {points!r}")
     prompt = _text(data, "prompt", fail, printed=True)
     space = data.get("space")
     if space is not None and (isinstance(space, bool) or not isinstance(space, int | float)):
@@ -331,6 +344,17 @@ def _read_target(
     )
 
 
+def _printable_names(equation: Equation, fail: Fail) -> None:
+    """Refuse now a symbol name that the PDF could not print (an underscore: `_NAME`)."""
+    for symbol in (equation.lhs, *symbols_in(equation.rhs)):
+        if not _NAME.fullmatch(symbol.name):
+            raise fail(
+                "equation",
+                f"the symbol name {symbol.name} cannot be typeset as typed: use letters and "
+                "digits (an index is written W[i,j], not W_i)",
+            )
+
+
 def _no_unknown(
     data: Mapping[str, Any], known: tuple[str, ...], fail: Fail, prefix: str = ""
 ) -> None:
@@ -353,6 +377,8 @@ def _text(
     if required and not value.strip():
         raise fail(name, "is empty")
     if printed:
+        if len(value) > MAX_TEXT:
+            raise fail(name, f"is {len(value)} characters long: at most {MAX_TEXT}")
         _typesettable(value, name, fail)
     return value
 
@@ -362,9 +388,10 @@ def _typesettable(text: str, name: str, fail: Fail) -> None:
     (documents.unicode_text), accented letters kept, anything else named."""
     char = first_untypesettable(text)
     if char is not None:
+        shown = repr(char)[1:-1] if not char.isprintable() else char
         raise fail(
             name,
-            f"the character {char} (U+{ord(char):04X}) cannot be typeset in text: write "
+            f"the character {shown} (U+{ord(char):04X}) cannot be typeset in text: write "
             "maths in the equation, or spell it out",
         )
 
@@ -635,7 +662,11 @@ def _check_symbols(
             )
         for letter in letters:
             if not _NAME.fullmatch(letter):
-                raise fail("random.symbols", f"{symbol}: {letter!r} is not a symbol name")
+                raise fail(
+                    "random.symbols",
+                    f"{symbol}: {letter!r} is not a symbol name LaTeX prints as typed: use "
+                    "letters and digits",
+                )
             if letter[0].isupper() != symbol[0].isupper():
                 case = "upper" if symbol[0].isupper() else "lower"
                 raise fail(
