@@ -79,3 +79,20 @@ def test_unknown_layout_is_one_clear_error(capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("error: argument --layout: invalid choice: 'sideways'")
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "shapes", "of", "by", "function"),
+    [
+        ("y = W x", "dy/dx", {"W": "5,7"}, "y", "x", lambda m: m["W"] * m["x"]),
+        ("y = W x", "dy/dx", {"W": "5,8"}, "y", "x", lambda m: m["W"] * m["x"]),
+        ("y = x W", "dy/dx", {"x": "1,9", "W": "9,2"}, "y", "x", lambda m: m["x"] * m["W"]),
+    ],
+)
+def test_a_whole_target_with_a_concrete_size_above_six_is_derived(
+    equation, target, shapes, of, by, function
+) -> None:
+    """Sizes above 6 are checked on a smaller relabelled axis; a phantom index between two
+    neighbouring labels (7 and 8) once made the written-out sum fail its own check."""
+    result = derive(equation, target, shapes).as_dict()
+    assert check_results(result, function, {}, of, by) > 0

@@ -128,8 +128,30 @@ def instance_for(
         if descending:  # each size above every later one's, whatever room they need
             floor = max(floor, 1 + max(sizes.values()))
         size = next(v for v in itertools.count(floor) if v not in sizes.values())
-        sizes[dim] = size
-        labels[dim] = {value: n for n, value in enumerate(values, start=1)}
         if isinstance(dim, int):
-            labels[dim][dim] = size
+            sizes[dim], labels[dim] = _contiguous(values, dim, size)
+        else:
+            sizes[dim] = size
+            labels[dim] = {value: n for n, value in enumerate(values, start=1)}
     return Instance(sizes=sizes, labels=labels)
+
+
+def _contiguous(values: list[int], last: int, size: int) -> tuple[int, dict[int, int]]:
+    """Labels for a concrete axis of `last` entries on one of `size`, and the size used.
+
+    An instance index between two labels must stand for real indices between them: a sum
+    the claims write from 8 to 8 is W_{i,8}, and a phantom index between 7 and 8 (which
+    are neighbours) would add a term to a whole-axis sum that no written sum holds. So the
+    room beyond the labels goes into the gaps the real axis has (the first first), and
+    where it has none the instance keeps one index per real one.
+    """
+    points = [*values, last]
+    extra = size - len(points)
+    label, previous, out = 0, 0, {}
+    for value in points:
+        room = min(extra, value - previous - 1)
+        label += 1 + room
+        extra -= room
+        out[value] = label
+        previous = value
+    return label, out
