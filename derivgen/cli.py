@@ -583,14 +583,14 @@ def _text_width(options: argparse.Namespace) -> int:
         if options.width < 40:
             raise DerivgenError(f"--width {options.width}: text needs at least 40 columns")
         return options.width
-    if options.output not in (None, STDIO) or not sys.stdout.isatty():
+    if options.output not in (None, STDIO) or sys.stdout is None or not sys.stdout.isatty():
         return 80
     return shutil.get_terminal_size((80, 24)).columns
 
 
 def _needs_ascii(output: str | None) -> bool:
     """Whether standard output, when the text goes there, cannot encode derivgen's Unicode."""
-    if output not in (None, STDIO):
+    if output not in (None, STDIO) or sys.stdout is None:  # a closed stdout: _emit says so
         return False
     try:
         "∂yᵢ/∂xⱼ Σ⎡⎤₁ᵀ…".encode(sys.stdout.encoding or "ascii")

@@ -21,13 +21,12 @@ _PR_SET_PDEATHSIG = 1
 _WATCH_SECONDS = 1.0
 
 
-def exit_with_parent() -> None:
-    """Make this process end when its parent (the one it has now) ends.
+def exit_with_parent(parent: int) -> None:
+    """Make this process end when its parent, the process `parent`, ends.
 
-    Its parent is the process that started it, derivgen or, with the `forkserver` start
-    method, multiprocessing's server, which itself ends with derivgen.
+    The parent passes its own id: a worker that starts after derivgen was killed has been
+    adopted already, and its getppid() would name the adopter.
     """
-    parent = os.getppid()
     if not _kernel_kills_orphan():
         threading.Thread(target=_watch, args=(parent,), daemon=True, name="orphan-watch").start()
     if os.getppid() != parent:  # the parent died before the request took effect

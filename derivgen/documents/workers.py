@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +33,7 @@ def mapped(
     if workers <= 1:
         yield (function(*shared, item) for item in items)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker)
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         # A Ctrl-C while the pool starts its threads and processes would leave a thread that
         # shutdown() cannot join; it waits until all items are queued (milliseconds).
@@ -43,9 +44,9 @@ def mapped(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """A worker leaves Ctrl-C to its parent, stops at once on SIGTERM (not as the CLI's
-    parent does, which it inherited), and dies with its parent."""
+    parent does, which it inherited), and dies with its parent, the process `parent`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    exit_with_parent()
+    exit_with_parent(parent)
