@@ -75,16 +75,22 @@ class Derivation:
 
 
 def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:
-    """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"])."""
+    """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"]).
+
+    Anything else (a number, a bare string, a list holding None) is refused here, naming what
+    was given, instead of failing deeper down with Python's own TypeError.
+    """
     if shapes is None:
         return {}
     if isinstance(shapes, Mapping):
-        parsed = [
-            parse_dims(name, spec if isinstance(spec, str) else ",".join(map(str, spec)))
-            for name, spec in shapes.items()
-        ]
+        parsed = [parse_dims(*_mapped_shape(name, spec)) for name, spec in shapes.items()]
+    elif isinstance(shapes, Sequence) and not isinstance(shapes, str):
+        parsed = [parse_shape(_listed_shape(text)) for text in shapes]
     else:
-        parsed = [parse_shape(text) for text in shapes]
+        raise ShapeError(
+            f"shapes must be a mapping such as {{'W': 'C,D'}} or a list of strings such as "
+            f"['W=C,D'], not {_type_name(shapes)}"
+        )
     declared = {}
     for declaration in parsed:
         if declaration.name in declared:
@@ -93,13 +99,45 @@ def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict
     return declared
 
 
+def _type_name(value: object) -> str:
+    """`None`, `an int`, `a float`: what was given instead, for the message."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _mapped_shape(name: object, spec: object) -> tuple[str, str]:
+    """One entry of a shapes mapping as the text `parse_dims` reads: ("W", "C,D")."""
+    if not isinstance(name, str):
+        raise ShapeError(f"a shape's name must be a string such as 'W', not {_type_name(name)}")
+    if isinstance(spec, str):
+        return name, spec
+    dims_ok = isinstance(spec, Sequence) and all(
+        isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in spec
+    )
+    if not dims_ok:
+        raise ShapeError(
+            f"the shape of {name} must be a string such as 'C,D' or a pair such as (5, 'D'), "
+            f"not {_type_name(spec)}"
+        )
+    return name, ",".join(map(str, spec))
+
+
+def _listed_shape(text: object) -> str:
+    if not isinstance(text, str):
+        wanted = "a shape in a list must be a string such as 'W=C,D'"
+        raise ShapeError(f"{wanted}, not {_type_name(text)}")
+    return text
+
+
 def _views(views: Sequence[str] | str | None) -> tuple[str, ...]:
     """ "index,vec" or ["index", "vec"] as a tuple of names, blanks dropped, repeats once."""
     if views is None:
         return ()
     if isinstance(views, str):
         views = views.split(",")
-    if not all(isinstance(v, str) for v in views):
+    if not isinstance(views, Sequence) or not all(isinstance(v, str) for v in views):
         raise DerivgenError("views must be given as strings, such as ['index', 'vec']")
     return tuple(dict.fromkeys(v.strip() for v in views if v.strip()))
 

@@ -29,7 +29,8 @@ from derivgen.parse.ast import (
     Symbol,
     Transpose,
 )
-from derivgen.parse.tokens import Tokenizer
+from derivgen.parse.names import refusal
+from derivgen.parse.tokens import Token, Tokenizer
 
 FUNCTIONS = ELEMENTWISE_FUNCTIONS + REDUCTIONS + MATRIX_FUNCTIONS
 """Names that are always applied with parentheses, never symbols."""
@@ -72,6 +73,7 @@ def _parse_equation(tokenizer: Tokenizer) -> Equation:
         raise tokenizer.error("an equation starts with the output name, as in 'y = W x'")
     if name.text in FUNCTIONS:
         raise tokenizer.error(f"{name.text} is a function, so it cannot name the output")
+    _check_name(tokenizer, name)
     tokenizer.read()
     tokenizer.expect("EQUALS", "expected '=' after the output name")
     rhs = _parse_expr(tokenizer)
@@ -153,6 +155,9 @@ def _parse_primary(tokenizer: Tokenizer) -> Node:
     """
     primary = NUMBER | call | NAME | '(' expr ')'
 
+    A name of two letters or more directly followed by '(' is a call of an unknown function
+    (`foo(x)`), refused rather than read as the product `foo x`; `W(x)` is still W times x.
+
     A parenthesised node's span is widened to take in its parentheses, so that the span of
     every node around it quotes balanced text (`(W x - t)^T`, not `W x - t)^T`).
     """
@@ -163,10 +168,20 @@ def _parse_primary(tokenizer: Tokenizer) -> Node:
     if token.kind == "NAME" and token.text in FUNCTIONS:
         return _parse_call(tokenizer)
     if token.kind == "NAME":
+        _check_name(tokenizer, token)
         tokenizer.read()
         if token.text in UNSUPPORTED and tokenizer.check("LPAREN"):
             raise tokenizer.error(
                 f"derivgen cannot derive {token.text}(...) ({UNSUPPORTED[token.text]}) yet", token
+            )
+        if len(token.text) > 1 and tokenizer.peek().kind == "LPAREN" and (
+            tokenizer.peek().start == token.end
+        ):
+            known = ", ".join(FUNCTIONS)
+            raise tokenizer.error(
+                f"unknown function {token.text} (the functions are {known}; "
+                f"for a product write {token.text} (...) with a space)",
+                token,
             )
         return Symbol(name=token.text, span=(token.start, token.end))
     if token.kind == "LPAREN":
@@ -206,6 +221,12 @@ def _parse_call(tokenizer: Tokenizer) -> Node:
         determinant = Determinant(operand=operand, span=span)
         return Elementwise(function="log", operand=determinant, span=span)
     return Elementwise(function=name.text, operand=operand, span=span)
+
+
+def _check_name(tokenizer: Tokenizer, name: Token) -> None:
+    """Refuse a symbol name the JSON could not carry (`lambda`, `Sum`), caret under it."""
+    if (reason := refusal(name.text)) is not None:
+        raise tokenizer.error(reason, name)
 
 
 def _cover(left: Node, right: Node) -> tuple[int, int]:
