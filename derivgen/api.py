@@ -24,6 +24,8 @@ from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
 from derivgen.steps.kinds import Step
 from derivgen.steps.views import VIEWS, check_views
+from derivgen.time_limit import DEFAULT_SECONDS
+from derivgen.time_limit import time_limit as limited
 from derivgen.verify import Checked, Verification, verify
 
 __all__ = ["LAYOUTS", "VIEWS", "Derivation", "derive"]
@@ -149,6 +151,7 @@ def derive(
     *,
     layout: str | None = None,
     views: Sequence[str] | str | None = (),
+    time_limit: float | None = DEFAULT_SECONDS,
 ) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 
@@ -159,6 +162,8 @@ def derive(
     `views` adds, to a derivative by a matrix, any of the math.SE thread's views: "index"
     (Kronecker deltas), "vec" (Kronecker products) and "backprop" (the outer product met
     when the output feeds a scalar loss); a list or a comma-separated string.
+    `time_limit` is in seconds (None for none): past it, TimeLimitError (a DerivgenError)
+    says that the derivation took too long.
 
     Raises DerivgenError, with a one-line message, for anything it cannot parse, shape, derive
     or verify.
@@ -167,6 +172,21 @@ def derive(
         raise DerivgenError("the equation and the target must be strings")
     if layout is not None and layout not in LAYOUTS:
         raise DerivgenError(f"unknown layout {layout!r}: use {' or '.join(LAYOUTS)}")
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
+    ):
+        raise DerivgenError(f"time_limit must be a number of seconds or None, not {time_limit!r}")
+    with limited(time_limit, f"deriving {target!r} for {equation!r}"):
+        return _derive(equation, target, shapes, layout, views)
+
+
+def _derive(
+    equation: str,
+    target: str,
+    shapes: Mapping[str, ShapeSpec] | Sequence[str] | None,
+    layout: str | None,
+    views: Sequence[str] | str | None,
+) -> Derivation:
     parsed = parse_equation(equation)
     wanted = parse_target(target)
     shaped = infer_shapes(parsed, declarations(shapes))

@@ -28,6 +28,7 @@ from derivgen.documents.files import temporary_directory
 from derivgen.documents.latex_build import TexNotFoundError
 from derivgen.documents.worksheet_spec import WorksheetSpec
 from derivgen.errors import BuildError, DerivgenError
+from derivgen.time_limit import DEFAULT_SECONDS
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
@@ -203,6 +204,13 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         help="write the PDF's standalone .tex source instead of running TeX (implies pdf)",
     )
     cmd.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=f"stop deriving after SECONDS, with one error line (default {DEFAULT_SECONDS:g})",
+    )
+    cmd.add_argument(
         "-o",
         "--output",
         metavar="FILE",
@@ -348,7 +356,12 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
     equation = _stdin("the equation").strip() if options.equation == STDIO else options.equation
     started = time.perf_counter()
     derivation = derive(
-        equation, options.target, options.shape, layout=options.layout, views=options.views
+        equation,
+        options.target,
+        options.shape,
+        layout=options.layout,
+        views=options.views,
+        time_limit=options.time_limit,
     )
     console.detail(f"derived and checked in {time.perf_counter() - started:.2f} s")
     if output_format == "pdf":

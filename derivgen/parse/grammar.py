@@ -45,6 +45,10 @@ UNSUPPORTED = {
 }
 """Names users reach for that derivgen does not derive yet, refused with what they are."""
 
+MAX_FACTORS = 24
+"""A longer product is refused: the chain rule takes a stage per factor and the time grows
+faster than the length (40 factors take ten seconds), while no exercise needs a dozen."""
+
 PRIMARY_STARTS = ("NAME", "NUMBER", "LPAREN")
 """Tokens that begin a primary: after an operand, one of these means juxtaposition (`W x`)."""
 
@@ -112,6 +116,9 @@ def _parse_term(tokenizer: Tokenizer) -> Node:
         if operator is None and not tokenizer.check(*PRIMARY_STARTS):
             return node
         right = _parse_unary(tokenizer)
+        if _factors(node) + _factors(right) > MAX_FACTORS:
+            reason = f"a product has at most {MAX_FACTORS} factors"
+            raise ParseError(reason, tokenizer.text, right.span[0], right.span[1] - right.span[0])
         if operator is not None and operator.kind == "HADAMARD":
             node = Hadamard(left=node, right=right, span=_cover(node, right))
         else:
@@ -221,6 +228,16 @@ def _parse_call(tokenizer: Tokenizer) -> Node:
         determinant = Determinant(operand=operand, span=span)
         return Elementwise(function="log", operand=determinant, span=span)
     return Elementwise(function=name.text, operand=operand, span=span)
+
+
+def _factors(node: Node) -> int:
+    """How many factors a product holds, counting through parentheses, transposes and minus
+    (`(A B)^T C` has three), as the engine flattens them."""
+    if isinstance(node, MatMul | Hadamard):
+        return _factors(node.left) + _factors(node.right)
+    if isinstance(node, Transpose | Negate):
+        return _factors(node.operand)
+    return 1
 
 
 def _check_name(tokenizer: Tokenizer, name: Token) -> None:
