@@ -26,6 +26,8 @@ from derivgen.steps.assemble import LAYOUTS
 from derivgen.steps.build import build
 from derivgen.steps.kinds import Step
 from derivgen.steps.views import VIEWS, check_views
+from derivgen.time_limit import DEFAULT_SECONDS
+from derivgen.time_limit import time_limit as limited
 from derivgen.verify import Checked, Verification, verify
 
 __all__ = ["LAYOUTS", "VIEWS", "Derivation", "derive"]
@@ -125,16 +127,22 @@ class Derivation:
 
 
 def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict:
-    """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"])."""
+    """Shape declarations from a mapping ({"W": "C,D"}) or the CLI's strings (["W=C,D"]).
+
+    Anything else (a number, a bare string, a list holding None) is refused here, naming what
+    was given, instead of failing deeper down with Python's own TypeError.
+    """
     if shapes is None:
         return {}
     if isinstance(shapes, Mapping):
-        parsed = [
-            parse_dims(name, spec if isinstance(spec, str) else ",".join(map(str, spec)))
-            for name, spec in shapes.items()
-        ]
+        parsed = [parse_dims(*_mapped_shape(name, spec)) for name, spec in shapes.items()]
+    elif isinstance(shapes, Sequence) and not isinstance(shapes, str):
+        parsed = [parse_shape(_listed_shape(text)) for text in shapes]
     else:
-        parsed = [parse_shape(text) for text in shapes]
+        raise ShapeError(
+            f"shapes must be a mapping such as {{'W': 'C,D'}} or a list of strings such as "
+            f"['W=C,D'], not {_type_name(shapes)}"
+        )
     declared = {}
     for declaration in parsed:
         if declaration.name in declared:
@@ -143,13 +151,45 @@ def declarations(shapes: Mapping[str, ShapeSpec] | Sequence[str] | None) -> dict
     return declared
 
 
+def _type_name(value: object) -> str:
+    """`None`, `an int`, `a float`: what was given instead, for the message."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _mapped_shape(name: object, spec: object) -> tuple[str, str]:
+    """One entry of a shapes mapping as the text `parse_dims` reads: ("W", "C,D")."""
+    if not isinstance(name, str):
+        raise ShapeError(f"a shape's name must be a string such as 'W', not {_type_name(name)}")
+    if isinstance(spec, str):
+        return name, spec
+    dims_ok = isinstance(spec, Sequence) and all(
+        isinstance(d, str) or (isinstance(d, int) and not isinstance(d, bool)) for d in spec
+    )
+    if not dims_ok:
+        raise ShapeError(
+            f"the shape of {name} must be a string such as 'C,D' or a pair such as (5, 'D'), "
+            f"not {_type_name(spec)}"
+        )
+    return name, ",".join(map(str, spec))
+
+
+def _listed_shape(text: object) -> str:
+    if not isinstance(text, str):
+        wanted = "a shape in a list must be a string such as 'W=C,D'"
+        raise ShapeError(f"{wanted}, not {_type_name(text)}")
+    return text
+
+
 def _views(views: Sequence[str] | str | None) -> tuple[str, ...]:
     """ "index,vec" or ["index", "vec"] as a tuple of names, blanks dropped, repeats once."""
     if views is None:
         return ()
     if isinstance(views, str):
         views = views.split(",")
-    if not all(isinstance(v, str) for v in views):
+    if not isinstance(views, Sequence) or not all(isinstance(v, str) for v in views):
         raise DerivgenError("views must be given as strings, such as ['index', 'vec']")
     return tuple(dict.fromkeys(v.strip() for v in views if v.strip()))
 
@@ -161,6 +201,7 @@ def derive(
     *,
     layout: str | None = None,
     views: Sequence[str] | str | None = (),
+    time_limit: float | None = DEFAULT_SECONDS,
 ) -> Derivation:
     """Derive `target` (such as "dy[3]/dx[7]") for `equation` (such as "y = W x"), checked.
 
@@ -171,6 +212,8 @@ def derive(
     `views` adds, to a derivative by a matrix, any of the math.SE thread's views: "index"
     (Kronecker deltas), "vec" (Kronecker products) and "backprop" (the outer product met
     when the output feeds a scalar loss); a list or a comma-separated string.
+    `time_limit` is in seconds (None for none): past it, TimeLimitError (a DerivgenError)
+    says that the derivation took too long.
 
     Raises DerivgenError, with a one-line message, for anything it cannot parse, shape, derive
     or verify.
@@ -179,6 +222,21 @@ def derive(
         raise DerivgenError("the equation and the target must be strings")
     if layout is not None and layout not in LAYOUTS:
         raise DerivgenError(f"unknown layout {layout!r}: use {' or '.join(LAYOUTS)}")
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
+    ):
+        raise DerivgenError(f"time_limit must be a number of seconds or None, not {time_limit!r}")
+    with limited(time_limit, f"deriving {target!r} for {equation!r}"):
+        return _derive(equation, target, shapes, layout, views)
+
+
+def _derive(
+    equation: str,
+    target: str,
+    shapes: Mapping[str, ShapeSpec] | Sequence[str] | None,
+    layout: str | None,
+    views: Sequence[str] | str | None,
+) -> Derivation:
     parsed = parse_equation(equation)
     wanted = parse_target(target)
     shaped = infer_shapes(parsed, declarations(shapes))

@@ -46,6 +46,7 @@ from derivgen.errors import (
 from derivgen.exports import FORMATS as EXPORT_FORMATS
 from derivgen.exports import bank_data, export_bank
 from derivgen.grading import grade
+from derivgen.time_limit import DEFAULT_SECONDS
 
 OUTPUT_DIR = Path("output")
 STDIO = "-"
@@ -330,6 +331,13 @@ def _add_derive_command(commands: argparse._SubParsersAction, chatter: _Parser) 
         "--paper", choices=tuple(PAPERS), help="the PDF's paper size (default: LaTeX's, letter)"
     )
     cmd.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=f"stop deriving after SECONDS, with one error line (default {DEFAULT_SECONDS:g})",
+    )
+    cmd.add_argument(
         "-o",
         "--output",
         metavar="FILE",
@@ -556,7 +564,12 @@ def _derive(options: argparse.Namespace, console: _Console) -> None:
     equation = _stdin("the equation").strip() if options.equation == STDIO else options.equation
     started = time.perf_counter()
     derivation = derive(
-        equation, options.target, options.shape, layout=options.layout, views=options.views
+        equation,
+        options.target,
+        options.shape,
+        layout=options.layout,
+        views=options.views,
+        time_limit=options.time_limit,
     )
     console.detail(f"derived and checked in {time.perf_counter() - started:.2f} s")
     if output_format == "pdf":

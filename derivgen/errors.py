@@ -100,6 +100,10 @@ class VerificationError(DerivgenError):
     """A derived result disagreed with brute force or finite differences: never printed as true."""
 
 
+class TimeLimitError(DerivgenError):
+    """A derivation (or another limited task) ran past its time limit; names what did."""
+
+
 class BuildError(DerivgenError):
     """LaTeX failed; carries the full log while the message names the first error."""
 

@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "derivgen"
 STAGES = [
     "_version",
     "errors",
+    "time_limit",
     "parse",
     "model",
     "steps",

@@ -303,7 +303,8 @@ def test_elementwise_function_of_a_scalar_product(name: str) -> None:
     [
         ("y = g W x", "dy/dg", lambda m: scalar(m["g"]) * wx(m), None),
         ("y = W x g", "dy[2]/dg", lambda m: wx(m) * m["g"], (2,)),
-        ("s = g a^T x", "ds/dg", lambda m: scalar(m["g"]) * m["a"].T * m["x"], ()),
+        # a scalar by a scalar is a whole target: entry null (issue 13)
+        ("s = g a^T x", "ds/dg", lambda m: scalar(m["g"]) * m["a"].T * m["x"], None),
     ],
     ids=["y = g W x | dy/dg", "y = W x g | dy[2]/dg", "s = g a^T x | ds/dg"],
 )
@@ -316,6 +317,8 @@ def test_derivative_by_a_scalar_factor(equation, target, function, of_idx) -> No
     check_derivative(
         result, function, SIZES, of, "g", of_idx=of_idx, by_idx=None if of_idx is None else ()
     )
+    if of_idx is None:
+        assert result["entry"] is None
 
 
 @pytest.mark.parametrize(

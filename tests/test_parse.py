@@ -29,7 +29,7 @@ from derivgen.parse.ast import (
     Transpose,
     symbols_in,
 )
-from derivgen.parse.grammar import source
+from derivgen.parse.grammar import MAX_FACTORS, source
 from derivgen.parse.shapes import parse_dims
 from derivgen.parse.tokens import MAX_NESTING, MAX_TOKENS, Token, Tokenizer
 
@@ -321,12 +321,28 @@ def test_nesting_is_bounded_by_a_parse_error_not_a_crash() -> None:
 
 
 def test_length_is_bounded_so_later_stages_never_recurse_too_deep() -> None:
-    longest = "y = " + "a " * (MAX_TOKENS - 2)
-    assert len(symbols_in(parse_equation(longest).rhs)) == MAX_TOKENS - 2
+    # y, =, a, then + a repeated: MAX_TOKENS - 1 tokens, every other one a symbol
+    longest = "y = a" + " + a" * ((MAX_TOKENS - 3) // 2)
+    assert len(symbols_in(parse_equation(longest).rhs)) == (MAX_TOKENS - 1) // 2
     with pytest.raises(ParseError) as e:
-        parse_equation(longest + "b")
+        parse_equation(longest + " + b + c")
     assert e.value.reason == f"the text is longer than {MAX_TOKENS} tokens"
-    assert e.value.position == len(longest)
+    assert e.value.position == len(longest) + 3  # token 201, the b
+
+
+def test_a_product_of_more_than_max_factors_is_refused_at_the_first_factor_too_many() -> None:
+    """A 150-factor product ran past 20 s (the chain rule's stages grow faster than the
+    length); the parser refuses it with the caret under the factor past the limit."""
+    factors = [f"A{n}" for n in range(MAX_FACTORS)]
+    assert len(symbols_in(parse_equation("y = " + " ".join(factors)).rhs)) == MAX_FACTORS
+    text = "y = " + " ".join(factors) + " x"
+    with pytest.raises(ParseError) as e:
+        parse_equation(text)
+    assert e.value.reason == f"a product has at most {MAX_FACTORS} factors"
+    assert e.value.position == text.rindex("x")
+    grouped = "y = " + " ".join(["(A B C)'"] * (MAX_FACTORS // 3 + 1))
+    with pytest.raises(ParseError):
+        parse_equation(grouped)  # parentheses and transposes do not hide factors
 
 
 # --- targets -------------------------------------------------------------------------------

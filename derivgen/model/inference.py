@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import sympy
 
 from derivgen.errors import EquationError, ShapeError
+from derivgen.model.names import numbered
 from derivgen.model.ops import shape_by
 from derivgen.model.shapes import Dim, Shape, Shapes
 from derivgen.parse.ast import Equation, Node, ShapeDeclaration, symbols_in
@@ -141,6 +142,13 @@ def infer_shapes(equation: Equation, declarations: Mapping[str, ShapeDeclaration
         if name not in names:
             raise ShapeError(f"a shape is declared for {name}, which is not in the equation")
     declared = {name: (d.rows, d.cols) for name, d in declarations.items()}
+    for name, dims in declared.items():
+        for dim in dims:
+            if isinstance(dim, str) and dim in names:
+                raise ShapeError(
+                    f"the size {dim} of {name} has the name of a symbol of the equation: "
+                    "name it apart (a size such as C or n)"
+                )
     flexible = [n for n in dict.fromkeys(names) if n not in declared and n[0].islower()]
     if len(flexible) > MAX_FLEXIBLE_VECTORS:
         flexible = []
@@ -198,7 +206,9 @@ def _resolve(attempt: _Inference, equation: Equation) -> Shapes:
         k for pair in attempt.symbols.values() for k in pair if isinstance(k, str)
     }
     named = _note_names(attempt, equation, taken)
-    pool = (name for name in SIZE_NAMES if name not in taken and name not in named.values())
+    pool = (
+        name for name in numbered(SIZE_NAMES) if name not in taken and name not in named.values()
+    )
 
     def resolve(key: _Key) -> Dim:
         root = attempt.unifier.find(key)

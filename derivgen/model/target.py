@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivgen.errors import TargetError
+from derivgen.model.names import numbered
 from derivgen.model.shapes import Shape, Shapes
 from derivgen.parse.ast import Equation, Target, symbols_in
 
@@ -36,8 +37,13 @@ class ResolvedTarget:
 
     @property
     def is_entry(self) -> bool:
-        """True when every index is a concrete number."""
-        return all(i.is_Integer for i in (*self.of_indices, *self.by_indices))
+        """True when the target gives indices and every index is a concrete number.
+
+        A scalar by a scalar (`ds/dc`) gives none: it is a whole target, whose `entry` the
+        interface leaves null, even though its one partial has no free index.
+        """
+        given = self.of_given or self.by_given
+        return given and all(i.is_Integer for i in (*self.of_indices, *self.by_indices))
 
 
 def _kind(shape: Shape) -> str:
@@ -92,7 +98,7 @@ def resolve_target(target: Target, equation: Equation, shapes: Shapes) -> Resolv
             what = "a symbol" if name in shapes else "a size"
             raise TargetError(f"the index name {name} is also {what} of the equation: pick another")
     taken = set(given) | reserved
-    pool = (sympy.Symbol(n) for n in INDEX_NAMES if n not in taken)
+    pool = (sympy.Symbol(n) for n in numbered(INDEX_NAMES) if n not in taken)
 
     def names(indices: tuple[int | str, ...] | None, count: int) -> tuple[sympy.Symbol, ...]:
         typed = indices or (None,) * count

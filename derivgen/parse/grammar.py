@@ -29,7 +29,8 @@ from derivgen.parse.ast import (
     Symbol,
     Transpose,
 )
-from derivgen.parse.tokens import Tokenizer
+from derivgen.parse.names import refusal
+from derivgen.parse.tokens import Token, Tokenizer
 
 FUNCTIONS = ELEMENTWISE_FUNCTIONS + REDUCTIONS + MATRIX_FUNCTIONS
 """Names that are always applied with parentheses, never symbols."""
@@ -43,6 +44,10 @@ UNSUPPORTED = {
     "softmax": "a function that mixes entries",
 }
 """Names users reach for that derivgen does not derive yet, refused with what they are."""
+
+MAX_FACTORS = 24
+"""A longer product is refused: the chain rule takes a stage per factor and the time grows
+faster than the length (40 factors take ten seconds), while no exercise needs a dozen."""
 
 PRIMARY_STARTS = ("NAME", "NUMBER", "LPAREN")
 """Tokens that begin a primary: after an operand, one of these means juxtaposition (`W x`)."""
@@ -72,6 +77,7 @@ def _parse_equation(tokenizer: Tokenizer) -> Equation:
         raise tokenizer.error("an equation starts with the output name, as in 'y = W x'")
     if name.text in FUNCTIONS:
         raise tokenizer.error(f"{name.text} is a function, so it cannot name the output")
+    _check_name(tokenizer, name)
     tokenizer.read()
     tokenizer.expect("EQUALS", "expected '=' after the output name")
     rhs = _parse_expr(tokenizer)
@@ -110,6 +116,9 @@ def _parse_term(tokenizer: Tokenizer) -> Node:
         if operator is None and not tokenizer.check(*PRIMARY_STARTS):
             return node
         right = _parse_unary(tokenizer)
+        if _factors(node) + _factors(right) > MAX_FACTORS:
+            reason = f"a product has at most {MAX_FACTORS} factors"
+            raise ParseError(reason, tokenizer.text, right.span[0], right.span[1] - right.span[0])
         if operator is not None and operator.kind == "HADAMARD":
             node = Hadamard(left=node, right=right, span=_cover(node, right))
         else:
@@ -153,6 +162,9 @@ def _parse_primary(tokenizer: Tokenizer) -> Node:
     """
     primary = NUMBER | call | NAME | '(' expr ')'
 
+    A name of two letters or more directly followed by '(' is a call of an unknown function
+    (`foo(x)`), refused rather than read as the product `foo x`; `W(x)` is still W times x.
+
     A parenthesised node's span is widened to take in its parentheses, so that the span of
     every node around it quotes balanced text (`(W x - t)^T`, not `W x - t)^T`).
     """
@@ -163,10 +175,20 @@ def _parse_primary(tokenizer: Tokenizer) -> Node:
     if token.kind == "NAME" and token.text in FUNCTIONS:
         return _parse_call(tokenizer)
     if token.kind == "NAME":
+        _check_name(tokenizer, token)
         tokenizer.read()
         if token.text in UNSUPPORTED and tokenizer.check("LPAREN"):
             raise tokenizer.error(
                 f"derivgen cannot derive {token.text}(...) ({UNSUPPORTED[token.text]}) yet", token
+            )
+        if len(token.text) > 1 and tokenizer.peek().kind == "LPAREN" and (
+            tokenizer.peek().start == token.end
+        ):
+            known = ", ".join(FUNCTIONS)
+            raise tokenizer.error(
+                f"unknown function {token.text} (the functions are {known}; "
+                f"for a product write {token.text} (...) with a space)",
+                token,
             )
         return Symbol(name=token.text, span=(token.start, token.end))
     if token.kind == "LPAREN":
@@ -206,6 +228,22 @@ def _parse_call(tokenizer: Tokenizer) -> Node:
         determinant = Determinant(operand=operand, span=span)
         return Elementwise(function="log", operand=determinant, span=span)
     return Elementwise(function=name.text, operand=operand, span=span)
+
+
+def _factors(node: Node) -> int:
+    """How many factors a product holds, counting through parentheses, transposes and minus
+    (`(A B)^T C` has three), as the engine flattens them."""
+    if isinstance(node, MatMul | Hadamard):
+        return _factors(node.left) + _factors(node.right)
+    if isinstance(node, Transpose | Negate):
+        return _factors(node.operand)
+    return 1
+
+
+def _check_name(tokenizer: Tokenizer, name: Token) -> None:
+    """Refuse a symbol name the JSON could not carry (`lambda`, `Sum`), caret under it."""
+    if (reason := refusal(name.text)) is not None:
+        raise tokenizer.error(reason, name)
 
 
 def _cover(left: Node, right: Node) -> tuple[int, int]:

@@ -13,6 +13,8 @@ import re
 
 from derivgen.errors import ParseError
 from derivgen.parse.ast import Dim, ShapeDeclaration
+from derivgen.parse.names import refusal
+from derivgen.parse.tokens import MAX_DIGITS
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _INTEGER = re.compile(r"[0-9]+")
@@ -72,10 +74,15 @@ def _parse_dim(text: str, offset: int, piece: str) -> Dim:
     start = offset + _BLANK.match(piece).end()
     word = piece.strip()
     if _INTEGER.fullmatch(word):
+        if len(word) > MAX_DIGITS:
+            reason = f"a dimension has at most {MAX_DIGITS} digits"
+            raise ParseError(reason, text, start, len(word))
         if int(word) == 0:
             raise ParseError("a dimension must be at least 1", text, start, len(word))
         return int(word)
     if _NAME.fullmatch(word):
+        if (reason := refusal(word)) is not None:
+            raise ParseError(reason, text, start, len(word))
         return word
     raise ParseError(
         "a dimension is a positive whole number or a size name", text, start, len(word)

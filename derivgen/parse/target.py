@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from derivgen.errors import ParseError
 from derivgen.parse.ast import Index, Target
+from derivgen.parse.names import refusal
 from derivgen.parse.tokens import Tokenizer
 
 EXAMPLE = "'dy[3]/dx[7]'"
@@ -95,6 +96,8 @@ def _parse_index(tokenizer: Tokenizer) -> Index:
     """
     token = tokenizer.peek()
     if token.kind == "NAME":
+        if (reason := refusal(token.text)) is not None:
+            raise tokenizer.error(reason)
         tokenizer.read()
         return token.text
     if token.kind == "NUMBER" and token.text.isdigit():

@@ -16,7 +16,8 @@ from derivgen.errors import ParseError
 
 TOKEN_RULES: dict[str, str] = {
     "NAME": r"[A-Za-z][A-Za-z0-9_]*",
-    "NUMBER": r"[0-9]+(?:\.[0-9]+)?",
+    # `1e3` and `2.5e-3` are numbers; `1 e3` (with a space) is 1 times a vector e3.
+    "NUMBER": r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?",
     # `.T` is a transpose only when no name character follows (`x.Tail` is not `x.T ail`).
     "INVERSE": r"\^-1|\^\{-1\}|\^-T|\^\{-T\}",
     "TRANSPOSE": r"\^T|\.T(?![A-Za-z0-9_])|'",
@@ -41,6 +42,10 @@ _WHITESPACE = re.compile(r"\s*")
 
 MAX_NESTING = 50
 """Deeper parentheses or minus signs are refused, instead of exhausting Python's stack."""
+
+MAX_DIGITS = 200
+"""A number with more digits (or a larger exponent) is refused: 10^100 is a fine index or size,
+but Python refuses to read integers of 4,300 digits and `1e999999999` would take forever."""
 
 MAX_TOKENS = 200
 """Longer text is refused: a flat product of thousands of factors is a tree thousands deep,
@@ -132,4 +137,17 @@ class Tokenizer:
                     "only ^T (transpose), ^-1 (inverse) or ^-T may follow ^", self.text, start
                 )
             raise ParseError(f"unexpected character {char!r}", self.text, start)
-        return Token(match.lastgroup or "", match[0], start, match.end())
+        token = Token(match.lastgroup or "", match[0], start, match.end())
+        if token.kind == "NUMBER":
+            _check_number(token, self.text)
+        return token
+
+
+def _check_number(token: Token, text: str) -> None:
+    """Refuse numbers too long to read quickly, with the caret under the whole number."""
+    mantissa, _, exponent = token.text.lower().partition("e")
+    power = exponent.lstrip("+-")
+    too_large = len(power) > len(str(MAX_DIGITS)) or (power and int(power) > MAX_DIGITS)
+    if len(mantissa) > MAX_DIGITS or too_large:
+        reason = f"a number has at most {MAX_DIGITS} digits and an exponent of at most {MAX_DIGITS}"
+        raise ParseError(reason, text, token.start, token.end - token.start)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import sympy
 
+from derivgen.model.names import numbered
 from derivgen.model.ops.base import EntryFunction
 from derivgen.model.shapes import Dim, Shape
 
@@ -81,7 +82,7 @@ def chain_by_components(chain: Sequence[sympy.MatrixSymbol | sympy.Symbol]) -> C
     entry of each intermediate, one index per axis.
     """
     taken = {str(array.name) for array in chain}
-    names = iter(sympy.Symbol(n) for n in _INDEX_NAMES if n not in taken)
+    names = iter(sympy.Symbol(n) for n in numbered(_INDEX_NAMES) if n not in taken)
     entries, sums = [], []
     for array in chain:
         axes = [size for size in getattr(array, "shape", ()) if size != 1]  # a Symbol: none

@@ -6,9 +6,12 @@ non-zero). Every index lies in its sum's range, because shapes were unified firs
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 
 import sympy
+
+from derivgen.model.names import numbered
 
 
 def _delta_on(term: sympy.Expr, index: sympy.Symbol) -> sympy.KroneckerDelta | None:
@@ -42,11 +45,13 @@ def summed_apart(expr: sympy.Expr) -> sympy.Expr:
 
 def canonical_sums(expr: sympy.Expr, avoid: Collection[str] = ()) -> sympy.Expr:
     """Rename every summed index by nesting depth, from names the expression leaves free."""
-    names = [
+    deepest = sum(len(total.limits) for total in expr.atoms(sympy.Sum))
+    free = (
         sympy.Symbol(n)
-        for n in INNER_NAMES
+        for n in numbered(INNER_NAMES)
         if sympy.Symbol(n) not in expr.free_symbols and n not in avoid
-    ]
+    )
+    names = list(itertools.islice(free, deepest))
 
     def rename(node: sympy.Expr, depth: int) -> sympy.Expr:
         if isinstance(node, sympy.Sum):

@@ -46,7 +46,9 @@ def component_partial(
     row, col = position(shape, of_indices)
     expression = component_of(node, shapes, row, col, supply)
     raw = sympy.diff(expression, by_entry)
-    return expression, raw, collapse(raw, avoid=set(shapes))
+    # a summed index must not take the name of an index of the partial (∂s_i/∂X_{j,k})
+    named = {str(i) for i in (*of_indices, *getattr(by_entry, "indices", ()))}
+    return expression, raw, collapse(raw, avoid=set(shapes) | named)
 
 
 def differentiate_component(

@@ -199,7 +199,8 @@ def _surviving_steps(
             conditions=outcome.conditions,
         )
     )
-    deltas = {sympy.KroneckerDelta(held, wanted): 1 for held, wanted in outcome.conditions}
+    # sympy's One, not Python's 1: `nonzero` is a side of a claim, which must be an expression
+    deltas = {sympy.KroneckerDelta(h, w): sympy.S.One for h, w in outcome.conditions}
     steps.append(
         IsolateStep(
             of=of_entry,

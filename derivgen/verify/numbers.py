@@ -17,6 +17,8 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from derivgen.errors import VerificationError
+
 
 class InexactError(Exception):
     """A function (exp, σ, …) met in exact arithmetic: the check runs again with 50 digits."""
@@ -109,9 +111,16 @@ class Field:
         if name not in self.functions:
             raise InexactError(name)
         function, derivative = self.functions[name]
-        if isinstance(x, Dual):
-            return Dual(function(x.a), derivative(x.a) * x.b)
-        return function(x)
+        try:
+            if isinstance(x, Dual):
+                return Dual(function(x.a), derivative(x.a) * x.b)
+            return function(x)
+        except (OverflowError, ValueError, ZeroDivisionError) as error:
+            # exp(exp(exp(exp(x)))) leaves doubles behind, and 50 digits a little later
+            raise VerificationError(
+                f"the verifier cannot evaluate {name} at its random point in {self.name} "
+                f"arithmetic ({error}): derivgen prints nothing it has not checked"
+            ) from error
 
     def close(self, a: Any, b: Any) -> bool:
         if self.tolerance == 0:

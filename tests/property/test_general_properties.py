@@ -255,13 +255,14 @@ def problems(draw: st.DrawFn, max_depth: int = 3) -> Problem:
     declared = {n: f"{dim(r)},{dim(c)}" for n, (r, c) in symbols.shapes.items()}
     sizes = {"P": 2, "Q": 3} if symbolic else {}
     if draw(st.booleans()):
+        # a whole target, a scalar by a scalar included: its `entry` is null (issue 13)
         target, of_idx, by_idx = f"d{of}/d{by}", None, None
-        if not _axes(shape) and not _axes(symbols.shapes[by]):
-            of_idx, by_idx = (), ()  # a scalar by a scalar: the whole target is one entry
     else:
         of_idx = tuple(draw(st.integers(1, n)) for n in _axes(shape))
         by_idx = tuple(draw(st.integers(1, n)) for n in _axes(symbols.shapes[by]))
         target = f"d{of}{_bracket(of_idx)}/d{by}{_bracket(by_idx)}"
+        if not of_idx and not by_idx:  # a scalar by a scalar takes no index: a whole target
+            of_idx, by_idx = None, None
     return Problem(
         f"{of} = {term.text}", target, declared, sizes, term.function, of, by, of_idx, by_idx
     )

@@ -16,6 +16,7 @@ import sympy
 
 from derivgen.errors import ShapeError
 from derivgen.model.indexing import Index
+from derivgen.model.names import numbered
 from derivgen.model.ops import (
     add,
     determinant,
@@ -123,7 +124,7 @@ class _ComponentWalk:
         if form not in self.named:
             taken = set(self.shapes) | {str(s) for s in self.shapes.size_symbols()}
             taken |= set(self.named.values())
-            self.named[form] = next(n for n in INTERMEDIATE_NAMES if n not in taken)
+            self.named[form] = next(n for n in numbered(INTERMEDIATE_NAMES) if n not in taken)
         return self.named[form]
 
     def of(self, node: Node, row: Index, col: Index) -> sympy.Expr:
