@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
-"""Unicode categories a terminal acts on or hides (controls, formats such as bidi overrides,
-line separators, lone surrogates): shown escaped, never written raw."""
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Cn", "Co"}
+"""Unicode categories a terminal acts on, hides or sizes as it likes (controls, formats such
+as bidi overrides, line separators, lone surrogates, unassigned and private-use code
+points): shown escaped, never written raw, so the caret's column is certain."""
 
 
 def printable(text: str) -> str:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import unicodedata
 
+import wcwidth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,10 +120,27 @@ def assert_one_line(error: DerivgenError, *inputs: str) -> None:
         assert 0 <= error.position <= len(error.text)
         column = lines[1].index("^")
         last = error.position + error.length - 1
-        if last < len(error.text) and not has_line_break(error.text):
-            assert lines[0][column] == error.text[last], (lines, column)
+        if last < len(error.text):
+            assert _ends_at(lines[0], _shown(error.text[last]), column), (lines, column)
     else:
         assert len(lines) == 1
+
+
+def _shown(char: str) -> str:
+    """A character as a one-line message shows it: one a terminal acts on, hides or sizes as
+    it likes (a control, a format, an unassigned or private code point) escaped (`\\x1b`)."""
+    hidden = unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Cn", "Co"}
+    return repr(char)[1:-1] if hidden else char
+
+
+def _ends_at(line: str, shown: str, column: int) -> bool:
+    """`shown` ends in `line` where the caret is, counted in a terminal's columns (wcwidth's):
+    under its last column, or, for a zero-width mark, just after the character before it."""
+    end_column = column if wcwidth.wcswidth(shown) == 0 else column + 1
+    return any(
+        line[:end].endswith(shown) and wcwidth.wcswidth(line[:end]) == end_column
+        for end in range(1, len(line) + 1)
+    )
 
 
 def derive_or_fail_cleanly(equation: str, target: str, shapes: object = None) -> None:
