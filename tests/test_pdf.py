@@ -33,3 +33,19 @@ def test_standalone_latex_is_a_whole_document(tmp_path: Path) -> None:
     source = derive("Y = X W", "dY/dX").to_latex(standalone=True)
     assert source.lstrip().startswith(r"\documentclass")
     assert r"\end{document}" in source
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize(
+    ("equation", "target"),
+    [("y = W_1 x", "dy/dx"), ("Y = X_a W_b", "dY/dW_b"), ("y = sigma(W_1 x_0)", "dy/dx_0")],
+)
+def test_a_name_with_an_underscore_was_a_double_subscript(
+    equation: str, target: str, tmp_path: Path
+) -> None:
+    """The grammar takes W_1 as a name; its entries were printed W_{1}_{3,7}, which LaTeX
+    refused (exit 3), and the slice of W_b in the compact form likewise."""
+    derivation = derive(equation, target)
+    out = derivation.to_pdf(tmp_path / "d.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Checked by derivgen" in text

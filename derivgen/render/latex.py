@@ -13,7 +13,7 @@ from pathlib import Path
 import sympy
 
 from derivgen.render import prose
-from derivgen.render.printers import to_latex
+from derivgen.render.printers import subscripted, to_latex
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.steps.views import VIEWS
@@ -92,7 +92,7 @@ class LatexMath(prose.MathPrinter):
 
     def _print_Sliced(self, node: prose.Sliced) -> str:
         shown = ",".join(":" if i is None else tex(i) for i in node.indices)
-        return f"{tex(node.symbol)}_{{{shown}}}"
+        return subscripted(tex(node.symbol), shown)
 
     def _print_Func(self, node: prose.Func) -> str:
         head = node.name if len(node.name) == 1 else rf"\operatorname{{{node.name}}}"

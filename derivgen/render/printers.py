@@ -125,6 +125,12 @@ def _plain_brackets(printed: str) -> str:
         printed = changed
 
 
+def subscripted(name: str, indices: str) -> str:
+    """`W_{3,7}`; a name with a subscript of its own (W_1) braced first, `{W_{1}}_{3,7}`, as
+    LaTeX refuses a double subscript."""
+    return f"{{{name}}}_{{{indices}}}" if "_" in name else f"{name}_{{{indices}}}"
+
+
 class NoteLatexPrinter(LatexPrinter):
     """LaTeX as the note writes it: \\vec{x}_{7}, W_{3,7}, \\frac{\\partial y_3}{\\partial x_7}.
 
@@ -158,7 +164,7 @@ class NoteLatexPrinter(LatexPrinter):
         indices = ",".join(self._print(i) for i in expr.indices)
         if len(expr.indices) == 1:
             return rf"\vec{{{name}}}_{{{indices}}}"
-        return f"{name}_{{{indices}}}"
+        return subscripted(name, indices)
 
     def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol) -> str:
         name = self._print(sympy.Symbol(expr.name))
