@@ -110,7 +110,7 @@ def test_twenty_uppercase_symbols_exhausted_the_size_names_with_stop_iteration()
 def test_an_identity_derivative_was_a_python_int_in_a_claim(equation, target, function, by):
     """The isolate step's `nonzero` was Python's 1 ('int' object has no attribute 'args')."""
     result = derive(equation, target).as_dict()
-    check_results(result, function, {"C": 3, "D": 4}, equation[0], by)
+    check_results(result, function, {"C": 3, "D": 4, "N": 5}, equation[0], by)
 
 
 def test_a_summed_index_took_the_name_of_the_partials_own_index() -> None:
