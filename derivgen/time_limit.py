@@ -21,12 +21,16 @@ import contextlib
 import ctypes
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from derivgen.errors import TimeLimitError
 
+RETRY = 0.05
+"""Seconds between a SIGALRM and the next, until the limited block has ended."""
 DEFAULT_SECONDS = 60.0
 """derive()'s default: every example of benchmarks/bench_derive.py takes under a second."""
 
@@ -67,20 +71,33 @@ def _alarm_usable() -> bool:
 
 @contextlib.contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    active = True
+    state = {"active": True, "fired": False}
 
     def expire(signum: int, frame: object) -> None:
-        if active:  # a signal landing while the block exits is ignored
+        if state["active"]:  # a signal landing while the block exits is ignored
+            state["fired"] = True
             raise _Expired
 
+    hook = sys.unraisablehook
+
+    def unraisable(report: Any) -> None:
+        if not isinstance(report.exc_value, _Expired):  # ours is expected, and retried
+            hook(report)
+
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-fired every RETRY seconds: an _Expired raised inside a finalizer or a callback is
+    # swallowed by Python as "unraisable", and the next one lands in the block itself.
+    sys.unraisablehook = unraisable
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY)
     try:
         yield
     finally:
-        active = False
+        state["active"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        sys.unraisablehook = hook
+    if state["fired"]:  # every raise was swallowed, yet the time was up
+        raise _Expired
 
 
 @contextlib.contextmanager
@@ -106,3 +123,5 @@ def _watchdog(seconds: float) -> Iterator[None]:
         timer.cancel()
         if state["fired"]:  # fired as the block ended: clear it before it lands elsewhere
             ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+    if state["fired"]:  # the time was up, whether or not the raise landed in the block
+        raise _Expired

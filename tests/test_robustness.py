@@ -11,6 +11,7 @@ import json
 import re
 import signal
 import threading
+import time
 
 import pytest
 import sympy
@@ -23,6 +24,7 @@ from derivgen.parse import parse_equation
 from derivgen.parse.names import JSON_VOCABULARY
 from derivgen.parse.tokens import MAX_DIGITS
 from derivgen.steps import kinds
+from derivgen.time_limit import time_limit
 from derivgen.verify import verify
 from tests.oracle import check_derivative, check_results
 
@@ -339,3 +341,21 @@ def test_a_scalar_by_a_scalar_whole_target_filled_entry() -> None:
     result = derive("s = a b", "ds/da", {"a": "1,1", "b": "1,1", "s": "1,1"}).as_dict()
     assert result["entry"] is None
     check_results(result, lambda m: m["a"] * m["b"], {}, "s", "a")
+
+
+def test_a_time_limit_that_fired_inside_a_finalizer_was_lost() -> None:
+    """SIGALRM landing in a __del__ made Python swallow the interrupt as 'unraisable', and
+    the block ran on past its limit (seen once: `--time-limit 0.001` derived to the end)."""
+
+    class Slow:
+        def __del__(self) -> None:
+            time.sleep(0.02)  # the alarm lands here, not in the loop
+
+    def garbage() -> None:
+        for _ in range(10):
+            Slow()
+
+    started = time.monotonic()
+    with pytest.raises(TimeLimitError), time_limit(0.01, "the loop"):
+        garbage()
+    assert time.monotonic() - started < 1
