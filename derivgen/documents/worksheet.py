@@ -226,9 +226,9 @@ def build_worksheets(
         page_stems = {name: output / f"{spec.name}-{name}" for name in pages}
         if tex_only:
             tex = [(stems[name].with_suffix(".tex"), sources[name]) for name in sources]
-            html = [(page_stems[name].with_suffix(".html"), pages[name]) for name in pages]
-            replace_together([*tex, *html])
-            return tuple(path for path, _ in [*tex, *html])
+            web = [(page_stems[name].with_suffix(".html"), pages[name]) for name in pages]
+            replace_together([*tex, *web])
+            return tuple(path for path, _ in [*tex, *web])
         bar.set_description("typesetting")
         started = time.perf_counter()
         with temporary_directory("derivgen-worksheet-") as staging:
