@@ -92,8 +92,13 @@ def _alarm(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        state["active"] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        while True:  # an alarm landing here, before the timer is off, must not skip it
+            try:
+                state["active"] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                break
+            except _Expired:
+                continue
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
         sys.unraisablehook = hook
     if state["fired"]:  # every raise was swallowed, yet the time was up
