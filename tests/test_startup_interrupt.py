@@ -68,3 +68,42 @@ def test_the_package_imports_no_sympy_until_the_api_is_used() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+SWALLOWED = """
+import builtins, os, signal, sys
+import derivgen.__main__ as entry
+
+class Finalized:
+    def __del__(self):  # Python reports an exception raised here and carries on
+        os.kill(os.getpid(), signal.SIGINT)
+
+real_import = builtins.__import__
+
+def importing(name, *args, **kwargs):
+    if name == "derivgen.cli":
+        Finalized()
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = importing
+sys.argv = ["derivgen", "derive", "y = W x", "dy/dx"]
+sys.exit(entry.main())
+"""
+
+
+def test_ctrl_c_swallowed_by_a_finalizer_during_the_import_still_stops() -> None:
+    """A Ctrl-C landing in a finalizer while sympy imports (as it once did in CI) is an
+    "Exception ignored" report that Python prints and drops; derivgen stops all the same."""
+    process = subprocess.run(
+        [sys.executable, "-c", SWALLOWED],
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (process.returncode, process.stdout, process.stderr) == (
+        130,
+        "",
+        "derivgen: interrupted\n",
+    )
