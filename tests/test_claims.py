@@ -36,6 +36,8 @@ MUTATED = [
     ("s = det(X)", "ds/dX", {}, ()),
     ("Y = X^-1", "dY/dX", {}, ()),
     ("s = a^T X^-1 b", "ds/dX", {}, ()),
+    ("s = x^T A x", "ds/dx", {}, ()),
+    ("s = a^T X b", "ds/dX", {}, ()),
 ]
 
 

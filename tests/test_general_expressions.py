@@ -377,3 +377,22 @@ def test_chain_rule_names_the_intermediates() -> None:
     result = derive("y = U V W x", "dy/dx").as_dict()
     kinds = [s["kind"] for s in result["steps"]]
     assert "intermediates" in kinds and "chain_rule" in kinds, kinds
+
+
+def test_a_quadratic_form_reads_as_a_textbook_writes_it() -> None:
+    """Σ_j Σ_k x_j A_{j,k} x_k, every sign in front and the indices in reading order; the two
+    collapsed sums named as entries of A x and Aᵀ x, then added and factored."""
+    d = derive("s = x^T A x", "ds/dx")
+    text = d.to_text(width=100)
+    assert "s = Σ(j=1…C) Σ(k=1…C) xⱼ·Aⱼ,ₖ·xₖ.    (2)" in text
+    assert "∂s/∂xᵢ = (A x)ᵢ + (Aᵀ x)ᵢ." in text
+    assert "= A x + Aᵀ x = (A + Aᵀ) x." in text
+    function = lambda m: m["x"].T * m["A"] * m["x"]  # noqa: E731
+    assert check_derivative(d.as_dict(), function, {"C": 3}, "s", "x") > 0
+
+
+def test_the_trace_of_a_product_reads_its_factors_in_order() -> None:
+    d = derive("s = tr(A X B)", "ds/dX")
+    assert "s = Σ(k=1…C) Σ(l=1…D) Σ(m=1…M) Aₖ,ₗ·Xₗ,ₘ·Bₘ,ₖ.    (2)" in d.to_text(width=100)
+    function = lambda m: sympy.Matrix([[(m["A"] * m["X"] * m["B"]).trace()]])  # noqa: E731
+    assert check_derivative(d.as_dict(), function, {"C": 2, "D": 3, "M": 4}, "s", "X") > 0

@@ -66,7 +66,7 @@ class LatexMath(prose.MathPrinter):
 
     def _print_EntryOf(self, node: prose.EntryOf) -> str:
         indices = ",".join(tex(i) for i in node.indices)
-        return f"({tex(node.matrix)})_{{{indices}}}"
+        return ("-" if node.negated else "") + f"({tex(node.matrix)})_{{{indices}}}"
 
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"

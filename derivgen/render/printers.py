@@ -79,7 +79,11 @@ def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     last index meets the next one's first, as in matrix multiplication. Other factors keep
     their places; among equally good orders the original one wins.
     """
-    slots = [n for n, f in enumerate(factors) if isinstance(f, sympy.Indexed)]
+    slots = [
+        n
+        for n, f in enumerate(factors)
+        if isinstance(f, sympy.Indexed) or (isinstance(f, EntryFunction) and f.indices)
+    ]
     entries = [factors[n] for n in slots]
     if not 1 < len(entries) <= _MAX_CHAINED:
         return list(factors)

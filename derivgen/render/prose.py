@@ -88,6 +88,8 @@ class EntryOf:
 
     matrix: sympy.Basic
     indices: tuple[sympy.Basic, ...]
+    negated: bool = False
+    """`-(A x)_i`: the entry of the matrix, subtracted."""
 
 
 @dataclass(frozen=True)
@@ -510,24 +512,24 @@ def _component(step: ComponentStep) -> tuple[Block, ...]:
             "of the variable, which in the note's arrangement takes the variable's shape. "
             "Write ",
             lhs,
-            " in terms of scalar values only. ",
+            " in terms of scalar values only",
         )
     else:
         intro = say(
             "Write a formula for a single scalar component, ",
             lhs,
-            ", in terms of scalar values only. ",
+            ", in terms of scalar values only",
         )
     how = (
         say(
-            "By the definition of matrix multiplication, ",
+            ". By the definition of matrix multiplication, ",
             lhs,
             " is ",
             _dot_product(step.parts),
             ":",
         )
         if step.parts
-        else ("In terms of scalar entries:",)
+        else (":",)
     )
     return (
         paragraph(intro, how),
@@ -1082,12 +1084,29 @@ def _rows(symbol: sympy.Basic) -> bool:
     return rows == 1 and cols != 1
 
 
+def _entry_of(matrix: sympy.Basic, indices: tuple[sympy.Basic, ...]) -> EntryOf:
+    """`(A x)_i`, or `-(A x)_i` for a matrix with a minus in front."""
+    if isinstance(matrix, sympy.MatMul) and matrix.args[0].is_Number and matrix.args[0] < 0:
+        return EntryOf(-matrix, indices, negated=True)
+    return EntryOf(matrix, indices)
+
+
 def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     head = Partial(step.of, step.by)
+    named = ()
+    final: tuple[sympy.Basic, ...] = (step.result,)
+    if step.terms is not None:
+        total = sympy.MatAdd(*step.terms)
+        indices = tuple(i for i in (step.row_index, step.col_index) if i is not None)
+        named = (
+            paragraph("Each term is an entry of a matrix expression:"),
+            display(step.partial, Terms(tuple(_entry_of(t, indices) for t in step.terms))),
+        )
+        final = (step.result,) if total == step.result else (total, step.result)
     if step.entries is not None:
-        rows = (Row(head, (Grid(step.partials),)), Row(None, (Grid(step.entries), step.result)))
+        rows = (Row(head, (Grid(step.partials),)), Row(None, (Grid(step.entries), *final)))
     else:
-        rows = (Row(head, (Grid(step.partials), step.result)),)
+        rows = (Row(head, (Grid(step.partials), *final)),)
     vectors = all(1 in getattr(a, "shape", ()) for a in (step.of, step.by))
     jacobian = (
         say(" (the Jacobian matrix of ", step.of, " with respect to ", step.by, ")")
@@ -1127,6 +1146,7 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
             *_ones(step.result, rows),
         )
     return (
+        *named,
         paragraph(
             "Assembling all the partials",
             Ref("general", before=" "),

@@ -50,7 +50,8 @@ class TextMath(prose.MathPrinter):
         return ", ".join(self(item) for item in node.items)
 
     def _print_EntryOf(self, node: prose.EntryOf) -> str:
-        return f"({_t(node.matrix)}){subscripts([_t(i) for i in node.indices])}"
+        sign = "-" if node.negated else ""
+        return f"{sign}({_t(node.matrix)}){subscripts([_t(i) for i in node.indices])}"
 
     def _print_Parens(self, node: prose.Parens) -> str:
         return f"({self(node.body)})"
@@ -209,24 +210,26 @@ class TextRenderer:
         a product of arrays is spread out to make room; in anything else the shapes go under
         the names where they fit side by side, and are left out where they do not."""
         factors = [expr] if isinstance(expr, sympy.MatrixSymbol) else list(expr.args)
+        arrays = [f.arg if isinstance(f, sympy.Transpose) else f for f in factors]
         if isinstance(expr, sympy.MatrixSymbol | sympy.MatMul) and all(
-            isinstance(f, sympy.MatrixSymbol) for f in factors
+            isinstance(a, sympy.MatrixSymbol) for a in arrays
         ):
             names = [self.math(f) for f in factors]
-            labels = [self._shape(f) for f in factors]
+            # a transposed array has its own shape beneath it, as in the LaTeX
+            labels = [self._shape(a) for a in arrays]
             widths = [max(len(n), len(label)) for n, label in zip(names, labels, strict=True)]
             line = " ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
             under = " ".join(lab.ljust(w) for lab, w in zip(labels, widths, strict=True))
             return [line.rstrip(), under.rstrip()]
         line = self.math(expr)
-        arrays = {str(s.name): s for s in expr.atoms(sympy.MatrixSymbol)}
+        named = {str(s.name): s for s in expr.atoms(sympy.MatrixSymbol)}
         under = ""
         for found in re.finditer(r"[A-Za-z]\w*", line):
-            if found.group() not in arrays:
+            if found.group() not in named:
                 continue
             if found.start() < len(under) + (1 if under else 0):
                 return [line]
-            under = under.ljust(found.start()) + self._shape(arrays[found.group()])
+            under = under.ljust(found.start()) + self._shape(named[found.group()])
         return [line, under] if under else [line]
 
     def _shape(self, symbol: sympy.MatrixSymbol) -> str:

@@ -94,7 +94,11 @@ def build(
     note's arrangement. `views` (checked by `check_views`) adds the math.SE thread's views.
     """
     product = note_product(equation, shapes, target)
-    chain = find_chain(equation, shapes, target) if product is None else None
+    chain = (
+        find_chain(equation, shapes, target)
+        if product is None and not shapes[target.of].is_scalar
+        else None
+    )
     if is_determinant_problem(equation, target):
         middle, entry, general = determinant_steps(shapes, target)
     elif is_inverse_problem(equation, target, shapes):
@@ -282,7 +286,28 @@ def _assemble_step(
         row_values=row_values,
         col_values=col_values,
         transposed=_untransposed(assembled),
+        terms=_named_terms(general, arrangement, shapes),
     )
+
+
+def _named_terms(
+    general: sympy.Expr, arrangement: Arrangement, shapes: Shapes
+) -> tuple[sympy.Basic, ...] | None:
+    """The matrix of each term of a general partial that adds sums (Σ_k A_{i,k} x_k +
+    Σ_k x_k A_{k,i}), so that the step names them, (A x)_i + (Aᵀ x)_i, before adding the
+    matrices; None for a single term, or terms that are no matrices (a scalar's sum)."""
+    terms = sympy.Add.make_args(general)
+    if len(terms) < 2 or not any(t.has(sympy.Sum) for t in terms):
+        return None
+    if arrangement.row_index is None and arrangement.col_index is None:
+        return None
+    try:
+        matrices = tuple(recognize(t, arrangement, shapes) for t in terms)
+    except NotDerivableError:  # a term named only together with the others
+        return None
+    if not all(isinstance(m, sympy.MatrixExpr) for m in matrices):
+        return None
+    return matrices
 
 
 def _transposes(expr: sympy.Basic) -> int:

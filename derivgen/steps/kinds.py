@@ -364,6 +364,10 @@ class AssembleStep(Step):
     transposed: sympy.Basic | None = None
     """P when `result` is Pᵀ written out (Aᵀ Bᵀ from B A): the general partial is then the
     entry (col_index, row_index) of P, `(B A)_{j,i}`, and the matrix P transposed."""
+    terms: tuple[sympy.Basic, ...] | None = None
+    """The matrix of each term, when the general partial adds several and some are sums:
+    `Σ_k A_{i,k} x_k + Σ_k x_k A_{k,i}` is `(A x)_i + (Aᵀ x)_i`; the assembled matrix is
+    then their sum, and `result` that sum factored where it can be, `(A + Aᵀ) x`."""
 
     def claims(self) -> tuple[Claim, ...]:
         """Each shown cell is the partial at its place, and the named matrix is the whole;
@@ -385,6 +389,14 @@ class AssembleStep(Step):
             lhs=self.partial, rhs=self.result, matrix_index=(self.row_index, self.col_index)
         )
         of, by = self.partial.expr, self.partial.variables[0]
+        if self.terms is not None:
+            claims.append(
+                Claim(
+                    lhs=self.partial,
+                    rhs=sympy.MatAdd(*self.terms),
+                    matrix_index=(self.row_index, self.col_index),
+                )
+            )
         if self.transposed is not None:
             flipped = (self.col_index, self.row_index)
             claims += [

@@ -116,6 +116,7 @@ class _ComponentWalk:
     shapes: Shapes
     supply: IndexSupply
     named: dict[sympy.Basic, str] = field(default_factory=dict)
+    created: list[sympy.Dummy] = field(default_factory=list)
 
     def matrix(self, node: Node) -> sympy.Basic:
         return to_matrix_expr(node, self.shapes)
@@ -134,7 +135,10 @@ class _ComponentWalk:
         return shape_of(node, self.shapes)
 
     def fresh(self) -> sympy.Symbol:
-        return self.supply.fresh()
+        """A placeholder, named from the supply once the component is whole (`component_of`)."""
+        index = sympy.Dummy("k")
+        self.created.append(index)
+        return index
 
 
 def component_of(
@@ -143,9 +147,32 @@ def component_of(
     """The entry at 1-based (row, col) of `node`, in the note's index notation.
 
     `W x + b` gives `Σ_k W_{i,k} x_k + b_i`; `tr(A X)` gives `Σ_k Σ_l A_{k,l} X_{l,k}`;
-    inner indices come from `supply`, so that no two sums share one.
+    inner indices come from `supply`, so that no two sums share one, and are named in the
+    order their summation signs are read, outermost and leftmost first (Σ_j Σ_k x_j A_{j,k}
+    x_k, Σ_k (Σ_l W_{k,l} x_l - t_k) …), whatever order the operations made them in.
     """
-    return _ComponentWalk(shapes, supply).of(node, row, col)
+    walk = _ComponentWalk(shapes, supply)
+    expression = walk.of(node, row, col)
+    created = set(walk.created)
+    names = {index: supply.fresh() for index in _summed_in_reading_order(expression, created)}
+    return expression.xreplace(names)
+
+
+def _summed_in_reading_order(expr: sympy.Basic, among: set[sympy.Dummy]) -> list[sympy.Dummy]:
+    """The indices of `among` that `expr` sums over, in the order their signs are read."""
+    found: list[sympy.Dummy] = []
+
+    def visit(node: sympy.Basic) -> None:
+        if isinstance(node, sympy.Sum):
+            # sympy lists the innermost limit first
+            found.extend(i for i, *_ in reversed(node.limits) if i in among and i not in found)
+            visit(node.function)
+            return
+        for arg in node.args:
+            visit(arg)
+
+    visit(expr)
+    return found
 
 
 def to_matrix_expr(node: Node, shapes: Shapes) -> sympy.Basic:

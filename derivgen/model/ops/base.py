@@ -93,6 +93,36 @@ class Operation:
         raise NotImplementedError
 
 
+Limit = tuple[sympy.Symbol, Any, Any]
+"""(index, lower, upper) of one summation sign."""
+
+
+def sums_in_front(parts: Sequence[sympy.Expr | Limit]) -> sympy.Expr:
+    """The product of the factors among `parts`, summed over the limits among them, with
+    every sum a factor holds brought out front: `Σ_j Σ_k x_j A_{j,k} x_k`, as the note writes
+    a component, rather than `Σ_k (Σ_j x_j A_{j,k}) x_k`.
+
+    `parts` are in reading order (factors and the limits between them, such as the inner
+    index of a product between its two operands); a factor's own sums keep their place in
+    that order, so the signs read left to right in the order their indices first appear.
+    Each factor's summed indices are fresh, so bringing its sums out front changes nothing.
+    """
+    limits: list[Limit] = []
+    factors: list[sympy.Expr] = []
+    for part in parts:
+        if isinstance(part, tuple):
+            limits.append(part)
+            continue
+        if isinstance(part, sympy.Sum):
+            limits.extend(tuple(limit) for limit in reversed(part.limits))
+            factors.append(part.function)
+        else:
+            factors.append(part)
+    body = sympy.Mul(*factors)
+    # sympy lists the innermost limit first
+    return sympy.Sum(body, *reversed(limits)) if limits else body
+
+
 def square(node: Node, operands: Sequence[Pair], sizes: Sizes, what: str) -> Pair:
     """The operand of an inverse or a determinant is square; returns its shape."""
     ((rows, cols),) = operands

@@ -15,6 +15,7 @@ from derivgen.model.ops.base import (
     is_matrix,
     is_scalar,
     scalars_of_mixed,
+    sums_in_front,
 )
 from derivgen.model.shapes import Shapes
 from derivgen.parse.ast import MatMul
@@ -44,13 +45,13 @@ class MatMulOperation(Operation):
         left, right = node.left, node.right
         ls, rs = at.shape(left), at.shape(right)
         if ls.is_scalar:
-            return at.of(left, 1, 1) * at.of(right, row, col)
+            return sums_in_front([at.of(left, 1, 1), at.of(right, row, col)])
         if rs.is_scalar:
-            return at.of(left, row, col) * at.of(right, 1, 1)
+            return sums_in_front([at.of(left, row, col), at.of(right, 1, 1)])
         if ls.cols == 1:
-            return at.of(left, row, 1) * at.of(right, 1, col)
+            return sums_in_front([at.of(left, row, 1), at.of(right, 1, col)])
         k = at.fresh()
-        return sympy.Sum(at.of(left, row, k) * at.of(right, k, col), (k, 1, ls.cols))
+        return sums_in_front([at.of(left, row, k), (k, 1, ls.cols), at.of(right, k, col)])
 
     def matrix(self, node: MatMul, operands: Sequence[sympy.Basic], shapes: Shapes) -> sympy.Basic:
         a, b = scalars_of_mixed(*operands)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sympy
 
 from derivgen.model.indexing import Index
-from derivgen.model.ops.base import Components, Operation, Pair, Sizes, is_matrix
+from derivgen.model.ops.base import Components, Operation, Pair, Sizes, is_matrix, sums_in_front
 from derivgen.model.shapes import Shapes
 from derivgen.parse.ast import Reduction
 
@@ -50,10 +50,9 @@ class ReductionOperation(Operation):
         inner = at.shape(node.operand)
         if node.function == "tr":
             k = at.fresh()
-            return sympy.Sum(at.of(node.operand, k, k), (k, 1, inner.rows))
+            return sums_in_front([(k, 1, inner.rows), at.of(node.operand, k, k)])
         k, m = at.fresh(), at.fresh()
-        body = at.of(node.operand, k, m)
-        return sympy.Sum(sympy.Sum(body, (m, 1, inner.cols)), (k, 1, inner.rows))
+        return sums_in_front([(k, 1, inner.rows), (m, 1, inner.cols), at.of(node.operand, k, m)])
 
     def matrix(
         self, node: Reduction, operands: Sequence[sympy.Basic], shapes: Shapes
