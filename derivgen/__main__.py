@@ -30,7 +30,9 @@ def main() -> int:
             hook(report)
 
     hook = sys.unraisablehook
-    previous = signal.signal(signal.SIGINT, interrupt)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:  # started with Ctrl-C ignored (nohup, `cmd &`): it stays so
+        signal.signal(signal.SIGINT, interrupt)
     sys.unraisablehook = unraisable
     try:
         from derivgen.cli import main as run  # noqa: PLC0415 (the import is what is guarded)

@@ -98,3 +98,17 @@ def test_question_and_answer_for_a_worksheet() -> None:
     assert d.answer_latex() == r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} = W_{3,7}"
     array = derive("y = x W", "dy/dW", {"x": "1,D", "W": "D,C"}).answer_latex()
     assert array == r"\frac{\partial \vec{y}_{i}}{\partial W_{j,k}} = \vec{x}_{j} \delta_{i,k}"
+
+
+def test_entries_no_chain_orders_read_in_the_equations_order() -> None:
+    """sympy sorts b_j before u_i; the page writes them as the equation names the arrays."""
+    d = derive("s = u^T W b", "ds/dW")
+    assert "∂s/∂Wᵢ,ⱼ = uᵢ·bⱼ." in d.to_text()
+    assert r"= \vec{u}_{i} \vec{b}_{j}" in d.to_latex()
+
+
+def test_a_transposed_array_has_its_shape_beneath_it_with_the_transpose_beside_it() -> None:
+    latex = derive("s = a^T X b", "ds/dX").to_latex()
+    assert r"\underset{(C,1)}{\vec{a}^{\,\top}}" in latex
+    text = derive("s = a^T X b", "ds/dX").to_text()
+    assert "    s     = aᵀ    X     b,       (1)\n    (1,1)   (C,1) (C,D) (D,1)\n" in text

@@ -107,3 +107,27 @@ def test_ctrl_c_swallowed_by_a_finalizer_during_the_import_still_stops() -> None
         "",
         "derivgen: interrupted\n",
     )
+
+
+def test_a_derivgen_started_with_ctrl_c_ignored_keeps_ignoring_it() -> None:
+    """As POSIX programs do under nohup or `command &` in a script: the handler that answers
+    Ctrl-C during the import is not put in place of an ignored signal."""
+    process = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "derivgen", "derive", "y = W x", "dy/dx"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    )
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.rstrip().endswith(("sympy.core.cache", "sympy.external")):
+                break
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert stdout.startswith("∂y/∂x for y = W x")

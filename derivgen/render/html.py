@@ -20,6 +20,7 @@ from markupsafe import Markup
 from derivgen._version import __version__
 from derivgen.render import prose
 from derivgen.render.latex import LatexMath, display, displayed, tex
+from derivgen.render.printers import in_reading_order
 from derivgen.render.templates import templates_dir
 from derivgen.steps.kinds import Step
 from derivgen.verify import Checked
@@ -105,6 +106,7 @@ class HtmlRenderer:
                     out.append("<ul>" + "".join(items) + "</ul>")
         return f'<section class="step {step.kind}">\n' + "\n".join(out) + "\n</section>"
 
+    @in_reading_order
     def fragment(self, checked: Checked) -> str:
         """The heading, every step, and what was checked, in a `<div class="derivgen">`."""
         derived, verification = checked.derived, checked.verification
@@ -131,6 +133,7 @@ class HtmlRenderer:
             ]
         )
 
+    @in_reading_order
     def question(self, checked: Checked) -> str:
         """The problem as a worksheet states it (the LaTeX renderer's question, in HTML),
         its maths in display style so that a fraction's indices read at full size."""

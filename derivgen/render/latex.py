@@ -13,7 +13,7 @@ from pathlib import Path
 import sympy
 
 from derivgen.render import prose
-from derivgen.render.printers import subscripted, to_latex
+from derivgen.render.printers import in_reading_order, subscripted, to_latex
 from derivgen.render.templates import latex_environment
 from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.steps.views import VIEWS
@@ -83,7 +83,8 @@ class LatexMath(prose.MathPrinter):
             if tall
             else printed
         )
-        between = r" \\[1ex] " if tall else r" \\ "
+        # the fractions are deeper than a row's strut: 1ex of extra depth would vanish in them
+        between = r" \\[2.5ex] " if tall else r" \\ "
         rows = (" & ".join(row) for row in cells)
         return r"\begin{bmatrix} " + between.join(rows) + r" \end{bmatrix}"
 
@@ -227,6 +228,7 @@ class LatexRenderer:
         numbers = prose.numbering(shown)
         return [render_blocks(blocks, numbers) for blocks in shown]
 
+    @in_reading_order
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification
         statement = derived.statement
@@ -240,6 +242,7 @@ class LatexRenderer:
             checked=pieces(sentence.pieces, {}),
         )
 
+    @in_reading_order
     def question(self, checked: Checked) -> str:
         """The problem as a sentence: the equation, the sizes and the derivative asked for."""
         derived = checked.derived
@@ -258,6 +261,7 @@ class LatexRenderer:
         """The final answer as one line of display maths (no delimiters), for a key to box."""
         return self.answers(checked)[0]
 
+    @in_reading_order
     def answers(self, checked: Checked) -> tuple[str, ...]:
         """Every form of the final answer a key boxes, each one line of display maths: the
         result, then each view's that says something else (index notation, vec, backprop)."""
@@ -280,6 +284,7 @@ class LatexRenderer:
         )
         return tuple(dict.fromkeys(rendered))
 
+    @in_reading_order
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""
         derived = checked.derived

@@ -7,8 +7,13 @@ matrices named the way `sympy.parse_expr` reads them back.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import itertools
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import sympy
 from sympy.printing.latex import LatexPrinter
@@ -72,12 +77,44 @@ def _functions_first(factors: list[sympy.Basic]) -> list[sympy.Basic]:
     return numbers + sorted((f for f in factors if not f.is_Number), key=rank)
 
 
+Rendered = TypeVar("Rendered")
+
+_READING_ORDER: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "reading_order", default=()
+)
+"""The names of the equation being printed, as it writes them (see `names_in_order`)."""
+
+
+@contextlib.contextmanager
+def names_in_order(names: Iterable[str]) -> Iterator[None]:
+    """Print entries that no chain of indices orders in the order the equation names their
+    arrays: `u_i b_j` for s = uᵀ W b, where sympy would sort `b_j u_i`."""
+    token = _READING_ORDER.set(tuple(names))
+    try:
+        yield
+    finally:
+        _READING_ORDER.reset(token)
+
+
+def in_reading_order(method: Callable[..., Rendered]) -> Callable[..., Rendered]:
+    """A renderer's method of a checked derivation, printing entries in its equation's order
+    (`names_in_order`) while it runs."""
+
+    @functools.wraps(method)
+    def rendering(self: object, checked: Any, *args: object, **kwargs: object) -> Rendered:
+        with names_in_order(checked.derived.shapes.of):
+            return method(self, checked, *args, **kwargs)
+
+    return rendering
+
+
 def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     """Entries in the order a product is written: `W_{i,k} x_k`, `x_k A_{k,l} x_l`.
 
     sympy sorts a product's factors its own way; the note writes entries so that each one's
-    last index meets the next one's first, as in matrix multiplication. Other factors keep
-    their places; among equally good orders the original one wins.
+    last index meets the next one's first, as in matrix multiplication, and otherwise in the
+    order the equation names them (`names_in_order`). Other factors keep their places; among
+    equally good orders the original one wins.
     """
     slots = [
         n
@@ -87,12 +124,18 @@ def _chained(factors: tuple[sympy.Basic, ...]) -> list[sympy.Basic]:
     entries = [factors[n] for n in slots]
     if not 1 < len(entries) <= _MAX_CHAINED:
         return list(factors)
+    names = _READING_ORDER.get()
 
-    def joins(order: tuple[sympy.Indexed, ...]) -> int:
-        return sum(a.indices[-1] == b.indices[0] for a, b in itertools.pairwise(order))
+    def place(entry: sympy.Basic) -> int:
+        name = str(entry.base.label)
+        return names.index(name) if name in names else len(names)
 
-    best = max(itertools.permutations(entries), key=joins)
-    if joins(best) == joins(tuple(entries)):
+    def rank(order: tuple[sympy.Basic, ...]) -> tuple[int, list[int]]:
+        joins = sum(a.indices[-1] == b.indices[0] for a, b in itertools.pairwise(order))
+        return joins, [-place(e) for e in order]
+
+    best = max(itertools.permutations(entries), key=rank)
+    if rank(best) == rank(tuple(entries)):
         return list(factors)
     out = list(factors)
     for slot, entry in zip(slots, best, strict=True):
@@ -170,9 +213,9 @@ class NoteLatexPrinter(LatexPrinter):
             return rf"\vec{{{name}}}_{{{indices}}}"
         return subscripted(name, indices)
 
-    def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol) -> str:
+    def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol, exponent: str = "") -> str:
         name = self._print(sympy.Symbol(expr.name))
-        printed = rf"\vec{{{name}}}" if _is_vector(expr) else name
+        printed = (rf"\vec{{{name}}}" if _is_vector(expr) else name) + exponent
         if self.shapes:
             rows, cols = (self._print(d) for d in expr.shape)
             # thin spaces keep the shapes of neighbouring factors apart, as in the note's eq. 1
@@ -255,6 +298,10 @@ class NoteLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr: sympy.Transpose) -> str:
         if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X^{-T}
             return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "^{-T}"
+        if self.shapes and isinstance(expr.arg, sympy.MatrixSymbol):
+            # the ⊤ beside the symbol, above its shape, not after the space around both
+            top = r"^{\,\top}" if _is_vector(expr.arg) else r"^{\top}"
+            return self._print_MatrixSymbol(expr.arg, exponent=top)
         base = self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True)
         # a thin space keeps the ⊤ clear of a vector's arrow
         return base + (r"^{\,\top}" if base.startswith(r"\vec") else r"^{\top}")

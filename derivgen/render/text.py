@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sympy
 
 from derivgen.render import prose
-from derivgen.render.printers import subscripts, to_ascii, to_text
+from derivgen.render.printers import in_reading_order, subscripts, to_ascii, to_text
 from derivgen.steps.kinds import Dots, Step, Term
 from derivgen.verify import Checked
 
@@ -288,6 +288,7 @@ class TextRenderer:
             for n, line in enumerate(lines)
         ]
 
+    @in_reading_order
     def render(self, checked: Checked) -> str:
         derived, v = checked.derived, checked.verification
         statement = derived.statement
