@@ -396,3 +396,12 @@ def test_the_trace_of_a_product_reads_its_factors_in_order() -> None:
     assert "s = Σ(k=1…C) Σ(l=1…D) Σ(m=1…M) Aₖ,ₗ·Xₗ,ₘ·Bₘ,ₖ.    (2)" in d.to_text(width=100)
     function = lambda m: sympy.Matrix([[(m["A"] * m["X"] * m["B"]).trace()]])  # noqa: E731
     assert check_derivative(d.as_dict(), function, {"C": 2, "D": 3, "M": 4}, "s", "X") > 0
+
+
+@pytest.mark.parametrize("output", ["L", "s", "E"])
+def test_a_squared_norm_is_a_scalar_of_a_column_vector_whatever_its_letter(output: str) -> None:
+    """An uppercase output is no reason to make x a row vector and xᵀ x an outer product."""
+    d = derive(f"{output} = x^T x", f"d{output}/dx").as_dict()
+    assert d["shapes"] == {output: [1, 1], "x": ["C", 1]}
+    function = lambda m: m["x"].T * m["x"]  # noqa: E731
+    assert check_derivative(d, function, {"C": 3}, output, "x") > 0

@@ -146,6 +146,16 @@ def test_nested_exponentials_overflowed_the_verifiers_numbers(equation: str) -> 
     assert str(refused.value).endswith("derivgen prints nothing it has not checked")
 
 
+def test_a_function_with_no_value_anywhere_is_named_not_called_a_false_line() -> None:
+    """log(g - g) is log 0 at every point: it once read "the shapes step: y = … does not
+    hold", as if derivgen had written a wrong line."""
+    with pytest.raises(VerificationError) as refused:
+        derive("y = p^T log(g - g)", "dy/dg")
+    message = str(refused.value)
+    assert "cannot evaluate log at its random point" in message
+    assert "log of 0.0 is not a finite number" in message and "\n" not in message
+
+
 # --- bounds: sizes and indices, length, time ------------------------------------------------
 
 

@@ -99,8 +99,18 @@ class _Inference:
             )
 
     def forced_ones(self) -> int:
-        """How many unknown sizes this reading had to make 1: fewer is the likelier reading."""
-        unknowns = {k for pair in self.symbols.values() for k in pair if isinstance(k, _Unknown)}
+        """How many unknown sizes of the operands this reading had to make 1: fewer is the
+        likelier reading. The output's own are not counted: an output that comes out a scalar
+        is a loss as often as not (`L = xᵀ x` keeps x a column vector and L a number, where
+        counting L's two sizes would make x a row vector and L an outer product)."""
+        output = set(self.symbols[self.equation.lhs.name])
+        unknowns = {
+            k
+            for name, pair in self.symbols.items()
+            if name != self.equation.lhs.name
+            for k in pair
+            if isinstance(k, _Unknown) and k not in output
+        }
         return sum(self.unifier.is_one(k) for k in unknowns)
 
     def _unify_pairs(self, a: _DimPair, b: _DimPair) -> bool:

@@ -106,6 +106,8 @@ class Field:
     functions: Mapping[str, Function]
     tolerance: float
     """Relative: 0 means exact equality."""
+    finite: Callable[[Any], bool] = lambda _: True
+    """Whether a value of a function is a number (mpmath's log(0) is -inf, not an error)."""
 
     def apply(self, name: str, x: Any) -> Any:
         if name not in self.functions:
@@ -113,14 +115,23 @@ class Field:
         function, derivative = self.functions[name]
         try:
             if isinstance(x, Dual):
-                return Dual(function(x.a), derivative(x.a) * x.b)
-            return function(x)
+                value = Dual(function(x.a), derivative(x.a) * x.b)
+                finite = self.finite(value.a) and self.finite(value.b)
+            else:
+                value = function(x)
+                finite = self.finite(value)
         except (OverflowError, ValueError, ZeroDivisionError) as error:
             # exp(exp(exp(exp(x)))) leaves doubles behind, and 50 digits a little later
-            raise VerificationError(
-                f"the verifier cannot evaluate {name} at its random point in {self.name} "
-                f"arithmetic ({error}): derivgen prints nothing it has not checked"
-            ) from error
+            raise self._unevaluable(name, str(error)) from error
+        if not finite:  # log(g - g): the argument is 0 wherever the point is
+            raise self._unevaluable(name, f"{name} of {value_of(x)} is not a finite number")
+        return value
+
+    def _unevaluable(self, name: str, why: str) -> VerificationError:
+        return VerificationError(
+            f"the verifier cannot evaluate {name} at its random point in {self.name} "
+            f"arithmetic ({why}): derivgen prints nothing it has not checked"
+        )
 
     def close(self, a: Any, b: Any) -> bool:
         if self.tolerance == 0:
@@ -160,6 +171,7 @@ PRECISE = Field(
     lambda q: _MP.mpf(q.numerator) / q.denominator,
     _functions(_MP.exp, _MP.log, _MP.sin, _MP.cos, _MP.tanh),
     1e-35,
+    _MP.isfinite,
 )
 """For exp, log, σ, …: a wrong formula is off by far more than 50-digit rounding."""
 
@@ -168,6 +180,7 @@ FLOAT = Field(
     lambda q: complex(q.numerator / q.denominator),
     _functions(cmath.exp, cmath.log, cmath.sin, cmath.cos, cmath.tanh),
     1e-6,
+    cmath.isfinite,
 )
 """Complex doubles, for central differences (log of a negative number is complex)."""
 
