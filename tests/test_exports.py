@@ -34,7 +34,8 @@ CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 MATHS = re.compile(r"\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]", re.DOTALL)
 QTI_BLOCKS = {"p", "div", "pre", "ul", "rubricBlock", "extendedTextInteraction"}
-QTI_INLINE = {"em", "code", "li", "textEntryInteraction"}
+QTI_INLINE = {"em", "strong", "cite", "span", "code", "li", "textEntryInteraction"}
+"""Inline content QTI 2.1 allows (its XHTML text module: em, strong, cite, span, code, …)."""
 ITEM_ORDER = ["responseDeclaration", "outcomeDeclaration", "itemBody", "responseProcessing",
               "modalFeedback"]
 
