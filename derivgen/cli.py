@@ -97,6 +97,26 @@ class _Parser(argparse.ArgumentParser):
         raise DerivgenError(message)
 
 
+class _CommandParser(_Parser):
+    """A subcommand's parser, which takes its positionals among the options, as in
+    `derivgen check "y = W x" dy/dx --shape W=C,D W`: argparse's own parse hands the first
+    run of positionals every positional, leaving an optional one (check's answer) unmatched
+    when it comes after an option."""
+
+    _intermixing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._intermixing:  # the intermixed parse calls this itself, twice
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def _arguments() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="derivgen",
@@ -117,7 +137,7 @@ def _arguments() -> argparse.ArgumentParser:
         dest="command",
         required=True,
         metavar="COMMAND",
-        parser_class=_Parser,
+        parser_class=_CommandParser,
         help="derive (one derivative), check (an answer), worksheet (a problem set's PDFs), "
         "grade (a class's answers) or export (a problem set as a Moodle or QTI question bank)",
     )

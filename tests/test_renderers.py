@@ -38,7 +38,7 @@ TERM = sympy.Mul(x[k], W[k, 3], evaluate=False)
             "xⱼ·δᵢ,ₖ",
             "KroneckerDelta(i, k)*x[j]",
         ),
-        (sympy.Identity(D), "I", "I", "Identity(D)"),
+        (sympy.Identity(D), "I_{D}", "I[D]", "Identity(D)"),
         (sympy.OneMatrix(D, 1), r"\mathbf{1}_{D\times 1}", "𝟏(D×1)", "OneMatrix(D, 1)"),
         (sympy.MatrixSymbol("W", 3, D).T, r"W^{\top}", "Wᵀ", "W.T"),
         (sympy.MatrixSymbol("x", D, 1).T, r"\vec{x}^{\,\top}", "xᵀ", "x.T"),
@@ -93,7 +93,8 @@ def test_question_and_answer_for_a_worksheet() -> None:
         r"Let $\vec{y} = W \vec{x}$, where $\vec{y}$ is a column vector of length $C$, $W$ is a "
         r"$C \times D$ matrix and $\vec{x}$ is a column vector of length $D$."
         "\n"
-        r"Find $\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}}$."
+        r"Find $\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}}$, where $C \geq 3$ and "
+        r"$D \geq 7$."
     )
     assert d.answer_latex() == r"\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}} = W_{3,7}"
     array = derive("y = x W", "dy/dW", {"x": "1,D", "W": "D,C"}).answer_latex()

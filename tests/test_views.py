@@ -143,16 +143,16 @@ def test_views_that_do_not_apply_are_refused_in_one_line(equation, target, views
 def test_cli_views(capsys) -> None:
     assert main(["derive", "f = W x", "df/dW", "--views", "vec,backprop"]) == 0
     out = capsys.readouterr().out
-    assert "∂f/∂vec(W) = xᵀ ⊗ I" in out and "∂L/∂W = g xᵀ" in out
+    assert "∂f/∂vec(W) = xᵀ ⊗ I[C]" in out and "∂L/∂W = g xᵀ" in out
     assert main(["derive", "y = W x", "dy/dx", "--views", "vec"]) == 2
     assert capsys.readouterr().err.startswith("error: the views (vec) are of a derivative")
 
 
 def test_vec_of_an_affine_output_states_no_linear_equation() -> None:
     text = derive("z = W x + b", "dz/dW", views="vec").to_text()
-    assert "∂z/∂vec(W) = xᵀ ⊗ I" in text
-    assert "z = (xᵀ ⊗ I) vec(W)" not in text  # false with the bias b
-    assert "f = (xᵀ ⊗ I) vec(W)," in derive("f = W x", "df/dW", views="vec").to_text()
+    assert "∂z/∂vec(W) = xᵀ ⊗ I[C]" in text
+    assert "z = (xᵀ ⊗ I[C]) vec(W)" not in text  # false with the bias b
+    assert "f = (xᵀ ⊗ I[C]) vec(W)," in derive("f = W x", "df/dW", views="vec").to_text()
 
 
 def test_vec_view_of_a_scalar_output_renders() -> None:

@@ -286,13 +286,13 @@ def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path
     assert "View:index" not in backprop and "View:vectorization" not in backprop
     # The views come in derivgen's order (index, vec), whatever the file's.
     assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
-    assert "∂f∂vec(W)=x⊤⊗I." in vectorised and "View:backpropagation" not in vectorised
+    assert "∂f∂vec(W)=x⊤⊗IC." in vectorised and "View:backpropagation" not in vectorised
     answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
     # Each form a problem asks for is boxed: the backprop problem's entry and its outer
     # product ∂L/∂W; the index notation (the general entry, boxed once) and the vec view.
     assert [answer.split("=")[1:] for answer in answers] == [
         ["xjδi,k∂L∂W", "x⊤g"],
-        ["xkδi,j∂f∂vec(W)", "x⊤⊗I"],
+        ["xkδi,j∂f∂vec(W)", "x⊤⊗IC"],
     ]
     assert "View:" not in pages_by_variant(tmp_path / "views-worksheet.pdf")["A"]
 

@@ -366,7 +366,7 @@ def render_document(
     """The whole LaTeX source of one document: pylatex's article around the templates."""
     doc = new_article(
         geometry={"margin": "2.2cm", "headheight": "14pt", "includehead": "true"},
-        packages=("fancyhdr", "needspace", "longtable"),
+        packages=("fancyhdr", "longtable"),
         paper=paper,
     )
     doc.preamble.append(NoEscape(_render(environment, "preamble.tex.j2", context)))

@@ -36,7 +36,9 @@ class MathJaxMath(LatexMath):
     red), and never breaks a formula in running text anyway."""
 
     def _print_Range(self, node: prose.Range) -> str:
-        return rf"{tex(node.index)} = 1, \dots, {tex(node.size)}"
+        values = node.listed()
+        shown = ", ".join(map(str, values)) if values else rf"1, \dots, {tex(node.size)}"
+        return rf"{tex(node.index)} = {shown}"
 
 
 inline = MathJaxMath()
@@ -113,9 +115,7 @@ class HtmlRenderer:
         statement = derived.statement
         shown = prose.derivation(derived.steps)
         numbers = prose.numbering(shown)
-        sentence = prose.check_sentence(
-            dict(verification.sizes), verification.arithmetic, verification.max_error
-        )
+        sentence = prose.check_sentence(verification)
         heading = (
             f"{maths(inline(prose.Partial(derived.of, derived.by)))} for "
             f"{maths(f'{tex(statement.output)} = {tex(statement.rhs)}')}"
@@ -142,7 +142,10 @@ class HtmlRenderer:
         equation = maths(rf"\displaystyle {tex(statement.output)} = {tex(statement.rhs)}")
         asked = maths(rf"\displaystyle {displayed(prose.Partial(derived.of, derived.by))}")
         described = pieces(prose.described(statement.symbols), {})
-        return f"Let {equation}, where {described}. Find {asked}."
+        bounds = pieces(prose.index_bounds((derived.of, derived.by), derived.shapes), {})
+        return f"Let {equation}, where {described}. Find {asked}" + (
+            f", where {bounds}." if bounds else "."
+        )
 
 
 def derivation_html(checked: Checked) -> str:

@@ -20,7 +20,7 @@ from derivgen.steps.views import VIEWS
 from derivgen.verify import Checked
 
 _DOTS = {Dots.LOW: r"\dots", Dots.ACROSS: r"\cdots", Dots.DOWN: r"\vdots", Dots.DIAGONAL: r"\ddots"}
-_SIGNS = {"=": "=", "≠": r"\neq", "→": r"\to"}
+_SIGNS = {"=": "=", "≠": r"\neq", "→": r"\to", "≥": r"\geq"}
 
 
 def tex(value: Term | sympy.Basic) -> str:
@@ -107,7 +107,9 @@ class LatexMath(prose.MathPrinter):
 
     def _print_Range(self, node: prose.Range) -> str:
         # no line break after the `=`: "j =" at a line's end and "1, …, D" on the next
-        return rf"{tex(node.index)} =\nobreak 1, \dots, {tex(node.size)}"
+        values = node.listed()
+        shown = ", ".join(map(str, values)) if values else rf"1, \dots, {tex(node.size)}"
+        return rf"{tex(node.index)} =\nobreak {shown}"
 
     def _print_Number(self, node: prose.Number) -> str:
         return _number(node.value)
@@ -232,9 +234,7 @@ class LatexRenderer:
     def fragment(self, checked: Checked) -> str:
         derived, verification = checked.derived, checked.verification
         statement = derived.statement
-        sentence = prose.check_sentence(
-            dict(verification.sizes), verification.arithmetic, verification.max_error
-        )
+        sentence = prose.check_sentence(verification)
         return self.environment.get_template("derivation.tex.j2").render(
             heading=slashed(derived.of, derived.by),
             equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
@@ -253,6 +253,7 @@ class LatexRenderer:
                 equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
                 shapes=pieces(prose.described(statement.symbols), {}),
                 asked=partial(derived.of, derived.by),
+                bounds=pieces(prose.index_bounds((derived.of, derived.by), derived.shapes), {}),
             )
             .strip()
         )

@@ -233,7 +233,7 @@ class NoteLatexPrinter(LatexPrinter):
         return rf"\delta_{{{self._print(expr.args[0])},{self._print(expr.args[1])}}}"
 
     def _print_Identity(self, expr: sympy.Identity) -> str:
-        return "I"
+        return f"I_{{{self._print(expr.rows)}}}"  # its size, as x^T ⊗ I needs one
 
     def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
         rows, cols = (self._print(d) for d in expr.shape)
@@ -434,7 +434,7 @@ class TextPrinter(StrPrinter):
         return sign + " ".join(self.parenthesize(a, precedence(expr)) for a in factors)
 
     def _print_Identity(self, expr: sympy.Identity) -> str:
-        return "I"
+        return "I" + subscripts([self._print(expr.rows)])
 
     def _print_OneMatrix(self, expr: sympy.OneMatrix) -> str:
         rows, cols = (self._print(d) for d in expr.shape)

@@ -9,11 +9,13 @@ sentences, and a sentence changes in one place only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import sympy
 
+from derivgen.model.shapes import Shapes
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -40,6 +42,7 @@ from derivgen.steps.kinds import (
     VecViewStep,
     ZeroStep,
 )
+from derivgen.verify import Verification
 
 # --- maths nodes: what a slot holds beyond a sympy expression -------------------------------
 
@@ -144,6 +147,12 @@ class Range:
 
     index: sympy.Basic
     size: sympy.Basic
+
+    def listed(self) -> tuple[int, ...] | None:
+        """Every value, for a concrete size of at most 3 (`i = 1, 2`, not `i = 1, …, 2`)."""
+        if isinstance(self.size, sympy.Integer) and 1 <= int(self.size) <= 3:
+            return tuple(range(1, int(self.size) + 1))
+        return None
 
 
 @dataclass(frozen=True)
@@ -376,6 +385,19 @@ def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
     return _joined([describe(s) for s in symbols])
 
 
+def index_bounds(entries: Iterable[sympy.Basic], shapes: Shapes) -> Pieces:
+    """`C ≥ 7 and D ≥ 9`: what the sizes that are letters must at least be for the entries
+    asked about to exist (a worksheet that asks for y₇ of a y of length C must say so)."""
+    bounds: dict[sympy.Basic, int] = {}
+    for entry in entries:
+        if not isinstance(entry, sympy.Indexed):
+            continue
+        for dim, index in zip(shapes[str(entry.base.label)].axes, entry.indices, strict=True):
+            if index.is_Integer and int(index) > 1 and not sympy.sympify(dim).is_Integer:
+                bounds[dim] = max(bounds.get(dim, 0), int(index))
+    return _joined([say(Relation(d, "≥", sympy.Integer(v))) for d, v in bounds.items()])
+
+
 def arrangement(
     layout: str, row: sympy.Symbol | None, col: sympy.Symbol | None, rows_output: bool = True
 ) -> Pieces:
@@ -439,8 +461,10 @@ def _equalities(pairs: Iterable[tuple[sympy.Expr, sympy.Expr]]) -> Pieces:
     return _joined([say(Relation(replaced, "=", kept)) for kept, replaced in pairs])
 
 
-def check_sentence(sizes: dict[str, int], arithmetic: str, max_error: float) -> Paragraph:
+def check_sentence(verification: Verification) -> Paragraph:
     """What was checked, as an instructor would say it."""
+    sizes, arithmetic = verification.sizes, verification.arithmetic
+    max_error = verification.max_error
     instance: Pieces = (
         say(
             "on a random instance with ",
@@ -454,6 +478,14 @@ def check_sentence(sizes: dict[str, int], arithmetic: str, max_error: float) -> 
         if sizes
         else ("on a random instance of the sizes given",)
     )
+    if verification.renumbered:
+        # x_9 is checked as the instance's x_2: say so, or "D = 6" reads as a false claim
+        instance = say(
+            *instance,
+            " (the indices the lines name, such as ",
+            sympy.Integer(verification.renumbered[-1]),
+            ", renumbered in order to fit it)",
+        )
     exactly = "exactly (in rational arithmetic)" if arithmetic == "exact" else "to 50 digits"
     return paragraph(
         "every equality in these lines holds ",
@@ -827,7 +859,7 @@ def _zero(step: ZeroStep) -> tuple[Block, ...]:
         paragraph(
             "The entries that do appear give non-zero partials. For example, take ",
             step.example,
-            ":",
+            ".",
         ),
     )
 
@@ -953,7 +985,10 @@ def _vec_view(step: VecViewStep) -> tuple[Block, ...]:
     by = Func("vec", step.by)
     of = Func("vec", step.of) if step.stacked else step.of
     likewise = say(", and those of ", step.of, " likewise") if step.stacked else ()
-    a, b = sympy.MatrixSymbol("A", 2, 2), sympy.MatrixSymbol("B", 2, 2)
+    # two letters the problem does not use (f = A x is differentiated by A), to define ⊗
+    used = {str(s) for part in (step.of, step.by, step.result) for s in part.free_symbols}
+    first, second = [n for n in "PQRSUVGHKLN" if n not in used][:2]
+    a, b = sympy.MatrixSymbol(first, 2, 2), sympy.MatrixSymbol(second, 2, 2)
     p, q = sympy.symbols("p q")
     intro = paragraph(
         "Stack the columns of ",
@@ -961,12 +996,16 @@ def _vec_view(step: VecViewStep) -> tuple[Block, ...]:
         " into one long vector ",
         by,
         likewise,
-        ". The derivative then has only two axes, and it is a matrix of Kronecker products (",
+        ". The derivative then has only two axes: a matrix with one row per entry of ",
+        of,
+        " and one column per entry of ",
+        by,
+        " (numerator layout), written with the Kronecker product (",
         sympy.KroneckerProduct(a, b),
         " is the block matrix whose block ",
         sympy.Tuple(p, q),
         " is ",
-        Product((sympy.IndexedBase("A")[p, q], b)),
+        Product((sympy.IndexedBase(first)[p, q], b)),
         ")",
         ": since" if step.linear else ":",
         lead="View: vectorization.",
@@ -1021,9 +1060,13 @@ def _generalize(step: GeneralizeStep, before: Step | None = None) -> tuple[Block
         blocks: list[Block] = [
             paragraph(
                 "The indices were general all along, so going through the same process for "
-                "every component gives the same line",
+                "every component gives the same result",
                 *(say(" (notice that ", opposite, ")") if opposite else ()),
-                *(say(": it holds for all ", _ranges(step.ranges)) if step.ranges else ()),
+                *(
+                    say(": the last line holds for all ", _ranges(step.ranges))
+                    if step.ranges
+                    else ()
+                ),
                 ".",
             )
         ]
@@ -1078,6 +1121,12 @@ def _ones(result: sympy.Basic, rows: tuple[Row, ...]) -> tuple[Block, ...]:
     return (Display(rows, end=","), paragraph("where ", named, "."))
 
 
+def _is_vector(value: sympy.Basic) -> bool:
+    """Whether a result is a row or a column vector (one of its two sizes 1, not both)."""
+    rows, cols = getattr(value, "shape", (1, 1))
+    return (rows == 1) != (cols == 1)
+
+
 def _rows(symbol: sympy.Basic) -> bool:
     """Whether `symbol` is a row vector (a scalar has no shape and is not)."""
     rows, cols = getattr(symbol, "shape", (1, 1))
@@ -1108,13 +1157,13 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     else:
         rows = (Row(head, (Grid(step.partials), *final)),)
     vectors = all(1 in getattr(a, "shape", ()) for a in (step.of, step.by))
-    jacobian = (
-        say(" (the Jacobian matrix of ", step.of, " with respect to ", step.by, ")")
-        # the note's Jacobian: numerator layout, or denominator layout for row vectors
-        if vectors
-        and (step.layout == "numerator" or (step.layout == "denominator" and _rows(step.of)))
-        else ()
-    )
+    the_jacobian = say("the Jacobian matrix of ", step.of, " with respect to ", step.by)
+    jacobian: Pieces = ()
+    if vectors and step.layout == "numerator":
+        jacobian = say(" (", the_jacobian, ")")
+    elif vectors and step.layout == "denominator" and _rows(step.of):
+        # the note's arrangement for row vectors is the Jacobian's transpose: say so
+        jacobian = say(" (", the_jacobian, ", transposed)")
     if step.transposed is not None:
         flipped = EntryOf(step.transposed, (step.col_index, step.row_index))
         rows = (
@@ -1210,9 +1259,12 @@ def _array(step: ArrayStep) -> tuple[Block, ...]:
             display(
                 Partial(Sliced(step.of, piece.of_indices), Sliced(step.by, piece.by_indices)),
                 piece.result,
-                end=",",
             ),
-            paragraph("The matrix is laid out ", _sliced_arrangement(piece), "."),
+            paragraph(
+                f"The {'vector' if _is_vector(piece.result) else 'matrix'} is laid out ",
+                _sliced_arrangement(piece),
+                ".",
+            ),
         ]
     return tuple(blocks)
 
@@ -1253,8 +1305,37 @@ def blocks(step: Step, before: Step | None = None) -> tuple[Block, ...]:
 
 
 def derivation(steps: Sequence[Step]) -> list[tuple[Block, ...]]:
-    """Every step's blocks, each knowing the step before it."""
-    return [blocks(step, before) for step, before in zip(steps, [None, *steps[:-1]], strict=True)]
+    """Every step's blocks, each knowing the step before it; the Kronecker delta defined
+    where it first appears, when no step before has defined it."""
+    shown = [blocks(step, before) for step, before in zip(steps, [None, *steps[:-1]], strict=True)]
+    for n, (step, step_blocks) in enumerate(zip(steps, shown, strict=True)):
+        if isinstance(step, DEFINES_DELTA):
+            break
+        for m, block in enumerate(step_blocks):
+            if isinstance(block, Display) and _has_delta(block):
+                shown[n] = (
+                    *step_blocks[:m],
+                    dataclasses.replace(block, end=","),
+                    paragraph("where the Kronecker delta ", _delta_definition(), "."),
+                    *step_blocks[m + 1 :],
+                )
+                return shown
+    return shown
+
+
+DEFINES_DELTA = (IndexDerivativeStep, IndexViewStep)
+"""The steps whose words define the Kronecker delta before they use it."""
+
+
+def _has_delta(node: object) -> bool:
+    """Whether a display (or any node of one) shows a Kronecker delta."""
+    if isinstance(node, sympy.Basic):
+        return node.has(sympy.KroneckerDelta)
+    if isinstance(node, tuple):
+        return any(_has_delta(item) for item in node)
+    if dataclasses.is_dataclass(node):
+        return any(_has_delta(getattr(node, f.name)) for f in dataclasses.fields(node))
+    return False
 
 
 def numbering(shown: Iterable[tuple[Block, ...]]) -> dict[str, int]:

@@ -70,7 +70,9 @@ class TextMath(prose.MathPrinter):
         return f"{self(node.lhs)} {node.sign} {self(node.rhs)}"
 
     def _print_Range(self, node: prose.Range) -> str:
-        return f"{_t(node.index)} = 1…{_t(node.size)}"
+        values = node.listed()
+        shown = ", ".join(map(str, values)) if values else f"1…{_t(node.size)}"
+        return f"{_t(node.index)} = {shown}"
 
     def _print_Number(self, node: prose.Number) -> str:
         return f"{node.value:.1e}"
@@ -294,7 +296,7 @@ class TextRenderer:
         statement = derived.statement
         equation = prose.Relation(statement.output, "=", statement.rhs)
         title = f"{self.math(prose.Partial(derived.of, derived.by))} for {self.math(equation)}"
-        sentence = prose.check_sentence(dict(v.sizes), v.arithmetic, v.max_error)
+        sentence = prose.check_sentence(v)
         checked_line = self._prose(f"{sentence.lead} {self._words(sentence.pieces, {})}")
         shown = prose.derivation(derived.steps)
         numbers = prose.numbering(shown)

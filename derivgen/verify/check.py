@@ -42,6 +42,9 @@ class Verification:
     """Partials also checked against central differences of the equation."""
     max_error: float
     """The largest difference found by those central differences."""
+    renumbered: tuple[int, ...] = ()
+    """Index values the lines name that the instance holds at another index (x_9 checked as
+    its x_2), in order: the lines say nothing that depends on an index beyond its order."""
 
     @property
     def passed(self) -> bool:
@@ -314,6 +317,9 @@ def _verify_on(
         arithmetic=exact.evaluator.field.name,
         numeric=numeric.values,
         max_error=numeric.max_error,
+        renumbered=tuple(
+            sorted({v for moved in instance.labels.values() for v, n in moved.items() if v != n})
+        ),
     )
     if not verification.passed:
         raise VerificationError("derivgen found nothing to check in this derivation")
