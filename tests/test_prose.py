@@ -54,6 +54,7 @@ def _latex_paragraphs(fragment: str) -> list[str]:
     )
     body = body.replace(r"\item ", "\n")
     body = re.sub(r"\\(?:textbf|emph)\{([^{}]*)\}", r"\1", body)
+    body = body.replace("\u00a0", " ")  # a no-break space reads as a space (the text's split)
     return [line.strip() for line in body.splitlines() if line.strip()]
 
 

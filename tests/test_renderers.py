@@ -108,8 +108,8 @@ def test_entries_no_chain_orders_read_in_the_equations_order() -> None:
     assert r"= \vec{u}_{i} \vec{b}_{j}" in d.to_latex()
 
 
-def test_a_transposed_array_has_its_shape_beneath_it_with_the_transpose_beside_it() -> None:
+def test_a_transposed_array_has_its_shape_as_a_factor_beneath_it_the_transpose_beside_it() -> None:
     latex = derive("s = a^T X b", "ds/dX").to_latex()
-    assert r"\underset{(C,1)}{\vec{a}^{\,\top}}" in latex
+    assert r"\underset{(1,C)}{\vec{a}^{\,\top}}" in latex
     text = derive("s = a^T X b", "ds/dX").to_text()
-    assert "    s     = aᵀ    X     b,       (1)\n    (1,1)   (C,1) (C,D) (D,1)\n" in text
+    assert "    s     = aᵀ    X     b,       (1)\n    (1,1)   (1,C) (C,D) (D,1)\n" in text

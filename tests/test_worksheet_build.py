@@ -282,16 +282,17 @@ def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path
     # pypdf puts vector arrows (U+20D7) and breaks between the parts of a formula.
     flat = re.sub(r"\s|\u20d7", "", key)
     backprop, vectorised = flat.split("Problem2", 1)
-    assert "View:backpropagation." in backprop and "∂L∂W=x⊤g." in backprop
+    assert "View:backpropagation." in backprop and "∂L∂W=x⊤g,g=∂L∂z." in backprop
     assert "View:index" not in backprop and "View:vectorization" not in backprop
     # The views come in derivgen's order (index, vec), whatever the file's.
     assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
     assert "∂f∂vec(W)=x⊤⊗IC." in vectorised and "View:backpropagation" not in vectorised
     answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
     # Each form a problem asks for is boxed: the backprop problem's entry and its outer
-    # product ∂L/∂W; the index notation (the general entry, boxed once) and the vec view.
+    # product ∂L/∂W, with what g is; the index notation (the general entry, boxed once) and
+    # the vec view.
     assert [answer.split("=")[1:] for answer in answers] == [
-        ["xjδi,k∂L∂W", "x⊤g"],
+        ["xjδi,k∂L∂W", "x⊤g,g", "∂L∂z"],
         ["xkδi,j∂f∂vec(W)", "x⊤⊗IC"],
     ]
     assert "View:" not in pages_by_variant(tmp_path / "views-worksheet.pdf")["A"]

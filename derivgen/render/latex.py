@@ -155,6 +155,10 @@ def _row(row: prose.Row, aligned: bool) -> str:
     return text
 
 
+def _has_grid(row: prose.Row) -> bool:
+    return any(isinstance(side, prose.Grid) for side in (row.lhs, *row.rhs))
+
+
 def display(block: prose.Display, numbers: dict[str, int], keep: bool = False) -> str:
     """`\\[ … \\]`, rows aligned at their first `=` in `aligned` (never broken across pages);
     `keep` forbids a page break after it, before the words that go on from it."""
@@ -164,7 +168,9 @@ def display(block: prose.Display, numbers: dict[str, int], keep: bool = False) -
     if len(block.rows) == 1 and not block.rows[0].note:
         return rf"\[ {_row(block.rows[0], aligned=False)}{block.end}{tag} \]"
     rows = [_row(row, aligned=True) for row in block.rows]
-    body = " \\\\\n".join(rows) + block.end
+    # a row of brackets beneath another would touch it: a little room between them
+    between = " \\\\[1ex]\n" if any(_has_grid(row) for row in block.rows) else " \\\\\n"
+    body = between.join(rows) + block.end
     return "\\[ \\begin{aligned}\n" + body + "\n\\end{aligned}" + tag + " \\]"
 
 

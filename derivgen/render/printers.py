@@ -213,13 +213,16 @@ class NoteLatexPrinter(LatexPrinter):
             return rf"\vec{{{name}}}_{{{indices}}}"
         return subscripted(name, indices)
 
-    def _print_MatrixSymbol(self, expr: sympy.MatrixSymbol, exponent: str = "") -> str:
+    def _print_MatrixSymbol(
+        self, expr: sympy.MatrixSymbol, exponent: str = "", shape: tuple | None = None
+    ) -> str:
         name = self._print(sympy.Symbol(expr.name))
         printed = (rf"\vec{{{name}}}" if _is_vector(expr) else name) + exponent
         if self.shapes:
-            rows, cols = (self._print(d) for d in expr.shape)
-            # thin spaces keep the shapes of neighbouring factors apart, as in the note's eq. 1
-            return rf"\,\underset{{({rows},{cols})}}{{{printed}}}\,"
+            rows, cols = (self._print(d) for d in shape or expr.shape)
+            # thin spaces keep the shapes of neighbouring factors apart, as in the note's eq. 1;
+            # every symbol as deep as a y, so that the shapes sit on one line beneath
+            return rf"\,\underset{{({rows},{cols})}}{{{printed}\vphantom{{y}}}}\,"
         return printed
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:
@@ -299,9 +302,9 @@ class NoteLatexPrinter(LatexPrinter):
         if isinstance(expr.arg, sympy.Inverse):  # (X⁻¹)ᵀ is written X^{-T}
             return self.parenthesize(expr.arg.arg, PRECEDENCE["Pow"], strict=True) + "^{-T}"
         if self.shapes and isinstance(expr.arg, sympy.MatrixSymbol):
-            # the ⊤ beside the symbol, above its shape, not after the space around both
+            # the ⊤ beside the symbol, above the shape of the factor as it enters the product
             top = r"^{\,\top}" if _is_vector(expr.arg) else r"^{\top}"
-            return self._print_MatrixSymbol(expr.arg, exponent=top)
+            return self._print_MatrixSymbol(expr.arg, exponent=top, shape=expr.shape)
         base = self.parenthesize(expr.arg, PRECEDENCE["Pow"], strict=True)
         # a thin space keeps the ⊤ clear of a vector's arrow
         return base + (r"^{\,\top}" if base.startswith(r"\vec") else r"^{\top}")
@@ -536,6 +539,7 @@ _ASCII = {
     "”": '"',
     "’": "'",
     "−": "-",
+    "\u00a0": " ",
 }
 """Plain ASCII for each non-ASCII character derivgen prints; superscripts and subscripts
 are turned into `^T`, `^(-1)` and `[i,j]` before this table is used."""

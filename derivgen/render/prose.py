@@ -512,7 +512,7 @@ def _shapes(step: ShapesStep) -> tuple[Block, ...]:
         paragraph(
             "where ",
             described(step.symbols),
-            ". As in Erik Learned-Miller's note ",
+            ". As in Erik\u00a0Learned-Miller's note ",
             NOTE,
             ", we work one scalar component at a time, with the calculus of a beginner.",
         ),
@@ -1037,7 +1037,15 @@ def _backprop_view(step: BackpropViewStep) -> tuple[Block, ...]:
         ),
         chain(Partial(loss, step.by_entry), *lines, end=","),
         paragraph("so, in the shape of ", step.by, ","),
-        display(Partial(loss, step.by), step.matrix),
+        # with what g stands for, as a key boxes it: the answer in terms of ∂L/∂z
+        display(
+            Together(
+                (
+                    Relation(Partial(loss, step.by), "=", step.matrix),
+                    Relation(step.gradient, "=", Partial(loss, output)),
+                )
+            )
+        ),
     )
 
 
@@ -1147,9 +1155,13 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     if step.terms is not None:
         total = sympy.MatAdd(*step.terms)
         indices = tuple(i for i in (step.row_index, step.col_index) if i is not None)
+        entries = tuple(_entry_of(t, indices) for t in step.terms)
         named = (
-            paragraph("Each term is an entry of a matrix expression:"),
-            display(step.partial, Terms(tuple(_entry_of(t, indices) for t in step.terms))),
+            paragraph("Each term is an entry of a matrix expression:")
+            if len(entries) > 1
+            # the note's "which is just the component expression for VW"
+            else paragraph("The sum is just the component expression for ", step.terms[0], ":"),
+            display(step.partial, Terms(entries) if len(entries) > 1 else entries[0]),
         )
         final = (step.result,) if total == step.result else (total, step.result)
     if step.entries is not None:

@@ -217,8 +217,8 @@ class TextRenderer:
             isinstance(a, sympy.MatrixSymbol) for a in arrays
         ):
             names = [self.math(f) for f in factors]
-            # a transposed array has its own shape beneath it, as in the LaTeX
-            labels = [self._shape(a) for a in arrays]
+            # each factor's shape as it enters the product: (1,C) under aᵀ
+            labels = [self._shape(f) for f in factors]
             widths = [max(len(n), len(label)) for n, label in zip(names, labels, strict=True)]
             line = " ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
             under = " ".join(lab.ljust(w) for lab, w in zip(labels, widths, strict=True))
@@ -234,7 +234,7 @@ class TextRenderer:
             under = under.ljust(found.start()) + self._shape(named[found.group()])
         return [line, under] if under else [line]
 
-    def _shape(self, symbol: sympy.MatrixSymbol) -> str:
+    def _shape(self, symbol: sympy.MatrixExpr) -> str:
         return "(" + ",".join(self.math(d) for d in symbol.shape) + ")"
 
     def _display(self, block: prose.Display, numbers: dict[str, int]) -> str:

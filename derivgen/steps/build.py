@@ -149,7 +149,13 @@ def build(
             vec=None if vec is None else vec.result,
             backprop=None
             if backprop is None
-            else Backprop(loss=backprop.loss, by=backprop.by, matrix=backprop.matrix),
+            else Backprop(
+                loss=backprop.loss,
+                by=backprop.by,
+                matrix=backprop.matrix,
+                gradient=backprop.gradient,
+                output=backprop.output,
+            ),
         ),
     )
 
@@ -273,6 +279,7 @@ def _assemble_step(
         by_names=target.by_names,
     )
     row_values, col_values = grid_positions(arrangement)
+    transposed = _untransposed(assembled)
     return AssembleStep(
         of=assembled.of,
         by=assembled.by,
@@ -285,8 +292,8 @@ def _assemble_step(
         partial=cell({}),
         row_values=row_values,
         col_values=col_values,
-        transposed=_untransposed(assembled),
-        terms=_named_terms(general, arrangement, shapes),
+        transposed=transposed,
+        terms=None if transposed is not None else _named_terms(general, arrangement, shapes),
     )
 
 
@@ -295,9 +302,10 @@ def _named_terms(
 ) -> tuple[sympy.Basic, ...] | None:
     """The matrix of each term of a general partial that adds sums (Σ_k A_{i,k} x_k +
     Σ_k x_k A_{k,i}), so that the step names them, (A x)_i + (Aᵀ x)_i, before adding the
-    matrices; None for a single term, or terms that are no matrices (a scalar's sum)."""
+    matrices, or of a general partial that is one sum (Σ_k V_{i,k} W_{k,j}, the entry of
+    V W); None for anything else, or terms that are no matrices (a scalar's sum)."""
     terms = sympy.Add.make_args(general)
-    if len(terms) < 2 or not any(t.has(sympy.Sum) for t in terms):
+    if not any(t.has(sympy.Sum) for t in terms) or (len(terms) == 1 and general.func != sympy.Sum):
         return None
     if arrangement.row_index is None and arrangement.col_index is None:
         return None

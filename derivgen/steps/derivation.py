@@ -67,6 +67,10 @@ class Backprop:
     by: sympy.MatrixSymbol
     matrix: sympy.Basic
     """∂L/∂W in the shape of W."""
+    gradient: sympy.MatrixSymbol | None = None
+    """g, the name `matrix` gives the upstream gradient ∂L/∂z."""
+    output: sympy.MatrixSymbol | None = None
+    """z, the output whose gradient g is."""
 
 
 @dataclass(frozen=True, kw_only=True)
