@@ -7,6 +7,7 @@ import sympy
 from sympy.parsing.sympy_parser import parse_expr
 
 from derivgen import derive
+from derivgen.render.latex import renderer
 from derivgen.render.printers import to_json, to_latex, to_text
 
 W, x = sympy.IndexedBase("W"), sympy.IndexedBase("x")
@@ -110,6 +111,21 @@ def test_entries_no_chain_orders_read_in_the_equations_order() -> None:
 
 def test_a_transposed_array_has_its_shape_as_a_factor_beneath_it_the_transpose_beside_it() -> None:
     latex = derive("s = a^T X b", "ds/dX").to_latex()
-    assert r"\underset{(1,C)}{\vec{a}^{\,\top}}" in latex
+    assert r"\underset{(1,C)}{\vec{a}^{\,\top}\vphantom{y}}" in latex
     text = derive("s = a^T X b", "ds/dX").to_text()
     assert "    s     = aᵀ    X     b,       (1)\n    (1,1)   (1,C) (C,D) (D,1)\n" in text
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "said"),
+    [
+        ("y = W x", "dy/dx", r"$\partial \vec{y} / \partial \vec{x}$ is a $C \times D$ matrix."),
+        ("s = x^T A x", "ds/dx", "is a column vector of length $C$."),
+        ("L = (W x - t)^T (W x - t)", "dL/dW", r"is a $C \times D$ matrix."),
+        ("y = W x", "dy[3]/dx[7]", ""),  # an entry is a number
+        ("y = V W x", "dy/dW", ""),  # a 3-D array has F and G, no one shape to box
+    ],
+)
+def test_a_key_states_the_shape_of_an_assembled_answer(equation, target, said) -> None:
+    shape = renderer().result_shape(derive(equation, target).checked)
+    assert shape.endswith(said) if said else shape == ""

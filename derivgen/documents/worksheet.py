@@ -49,6 +49,8 @@ from derivgen.documents.worksheet_problems import (
 from derivgen.documents.worksheet_spec import SpecError, WorksheetSpec, problem_label, read_spec
 from derivgen.documents.worksheet_variants import Problem, ProblemKey, Variant, draw_variants
 from derivgen.errors import BuildError, DerivgenError, ShapeError, TargetError
+from derivgen.render.html import result_shape_html
+from derivgen.render.latex import renderer
 from derivgen.render.templates import latex_environment, templates_dir
 
 DOCUMENTS = ("worksheet", "key")
@@ -106,6 +108,9 @@ class Solution:
     question_html: str = ""
     derivation_html: str = ""
     """The question and the derivation for the pages (`worksheet --html`)."""
+    shape: str = ""
+    shape_html: str = ""
+    """What shape the answer has (`∂s/∂x is a column vector of length C.`), "" for none."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,8 @@ def solve(derive: Deriver, key: ProblemKey, html: bool = False) -> Solution | Fa
         answers,
         derived.question_html() if html else "",
         derived.to_html() if html else "",
+        renderer().result_shape(derived.checked),
+        result_shape_html(derived.checked) if html else "",
     )
 
 

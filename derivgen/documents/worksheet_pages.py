@@ -89,6 +89,7 @@ def _problem(parts: Sequence[Problem], solutions: Mapping[ProblemKey, Any]) -> d
                 "question": Markup(solutions[part.key].question_html),
                 "derivation": Markup(solutions[part.key].derivation_html),
                 "answers": [Markup(_boxed(answer)) for answer in solutions[part.key].answers],
+                "shape": Markup(solutions[part.key].shape_html),
             }
             for part in parts
         ],

@@ -36,6 +36,7 @@ class Solved(Protocol):
     question: str
     answers: tuple[str, ...]
     derivation: str
+    shape: str
 
 
 def room_cm(derivation: str) -> float:
@@ -137,6 +138,7 @@ def _part(
         "ask": ask,
         "answer": solution.answers[0],
         "answers": list(solution.answers),
+        "shape": solution.shape,
         "derivation": solution.derivation,
     }
 

@@ -148,6 +148,12 @@ class HtmlRenderer:
         )
 
 
+def result_shape_html(checked: Checked) -> str:
+    """The answer's shape as the LaTeX renderer's `result_shape` says it, in HTML."""
+    said = prose.result_shape(checked.derived.answer)
+    return "" if said is None else pieces(said.pieces, {})
+
+
 def derivation_html(checked: Checked) -> str:
     """A checked derivation as an HTML fragment."""
     return HtmlRenderer().fragment(checked)

@@ -291,6 +291,12 @@ class LatexRenderer:
         )
         return tuple(dict.fromkeys(rendered))
 
+    def result_shape(self, checked: Checked) -> str:
+        """`$∂s/∂x$ is a column vector of length $C$.`, for a key beside the box; "" when the
+        answer is an entry or an array."""
+        said = prose.result_shape(checked.derived.answer)
+        return "" if said is None else pieces(said.pieces, {})
+
     @in_reading_order
     def summary(self, checked: Checked) -> str:
         """The results alone, as display maths that MathJax renders (Jupyter's _repr_latex_)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivgen.model.shapes import Shapes
+from derivgen.steps.derivation import Answer
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -369,16 +370,29 @@ def article(word: str) -> str:
     return "an" if vowel else "a"
 
 
-def describe(symbol: sympy.MatrixSymbol) -> Pieces:
-    """`y is a column vector of length C`, `W is a C×D matrix`, `a is a scalar`."""
+def describe(symbol: sympy.MatrixSymbol, subject: Node | None = None) -> Pieces:
+    """`y is a column vector of length C`, `W is a C×D matrix`, `a is a scalar`; `subject`
+    says it of something else of the symbol's shape (`∂s/∂x is a column vector …`)."""
     rows, cols = symbol.shape
+    named = symbol if subject is None else subject
     if rows == 1 and cols == 1:
-        return say(symbol, " is a scalar")
+        return say(named, " is a scalar")
     if cols == 1:
-        return say(symbol, " is a column vector of length ", rows)
+        return say(named, " is a column vector of length ", rows)
     if rows == 1:
-        return say(symbol, " is a row vector of length ", cols)
-    return say(symbol, f" is {article(str(rows))} ", Times(rows, cols), " matrix")
+        return say(named, " is a row vector of length ", cols)
+    return say(named, f" is {article(str(rows))} ", Times(rows, cols), " matrix")
+
+
+def result_shape(answer: Answer) -> Paragraph | None:
+    """`∂s/∂x is a column vector of length C.`: the shape of an assembled answer, which a
+    key states beside the box (a worksheet may ask for it); None for an entry or an array."""
+    assembled = answer.matrix
+    if answer.entry is not None or assembled is None:
+        return None
+    shape = getattr(assembled.result, "shape", (1, 1))
+    shaped = sympy.MatrixSymbol("_", *shape)
+    return paragraph(describe(shaped, Partial(assembled.of, assembled.by)), ".")
 
 
 def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
