@@ -1083,13 +1083,13 @@ def _generalize(step: GeneralizeStep, before: Step | None = None) -> tuple[Block
             paragraph(
                 "The indices were general all along, so going through the same process for "
                 "every component gives the same result",
-                *(say(" (notice that ", opposite, ")") if opposite else ()),
                 *(
                     say(": the last line holds for all ", _ranges(step.ranges))
                     if step.ranges
                     else ()
                 ),
                 ".",
+                *(say(" Notice that ", opposite, ".") if opposite else ()),
             )
         ]
     else:
