@@ -1334,10 +1334,10 @@ def derivation(steps: Sequence[Step]) -> list[tuple[Block, ...]]:
     """Every step's blocks, each knowing the step before it; the Kronecker delta defined
     where it first appears, when no step before has defined it."""
     shown = [blocks(step, before) for step, before in zip(steps, [None, *steps[:-1]], strict=True)]
-    for n, (step, step_blocks) in enumerate(zip(steps, shown, strict=True)):
-        if isinstance(step, DEFINES_DELTA):
-            break
+    for n, step_blocks in enumerate(shown):
         for m, block in enumerate(step_blocks):
+            if isinstance(block, Paragraph) and _names_the_delta(block):
+                return shown
             if isinstance(block, Display) and _has_delta(block):
                 shown[n] = (
                     *step_blocks[:m],
@@ -1349,8 +1349,13 @@ def derivation(steps: Sequence[Step]) -> list[tuple[Block, ...]]:
     return shown
 
 
-DEFINES_DELTA = (IndexDerivativeStep, IndexViewStep)
-"""The steps whose words define the Kronecker delta before they use it."""
+def _names_the_delta(pieces: object) -> bool:
+    """Whether a paragraph's words say what the Kronecker delta is (they name it to do so)."""
+    if isinstance(pieces, Paragraph):
+        return _names_the_delta(pieces.pieces)
+    if isinstance(pieces, tuple):
+        return any(_names_the_delta(piece) for piece in pieces)
+    return isinstance(pieces, str) and "Kronecker delta" in pieces
 
 
 def _has_delta(node: object) -> bool:
