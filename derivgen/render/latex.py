@@ -213,7 +213,9 @@ def render_blocks(blocks: Sequence[prose.Block], numbers: dict[str, int]) -> str
                 out.append(display(block, numbers, keep=True))
             case prose.Bullets():
                 boxed = n > 0 and isinstance(blocks[n - 1], prose.Paragraph)
-                out.append(bullets(block, numbers) + ("\n\\end{minipage}" if boxed else ""))
+                # the list's space below it, which the end of a minipage would drop
+                closing = "\n\\vspace{\\topsep}\\end{minipage}"
+                out.append(bullets(block, numbers) + (closing if boxed else ""))
     return "\\noindent " + "\n".join(out)
 
 

@@ -1177,7 +1177,9 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
             else paragraph("The sum is just the component expression for ", step.terms[0], ":"),
             display(step.partial, Terms(entries) if len(entries) > 1 else entries[0]),
         )
-        final = (step.result,) if total == step.result else (total, step.result)
+        # the terms added, then factored (A x + Aᵀ x = (A + Aᵀ) x); a single sum needs neither
+        single = len(entries) == 1 or total == step.result
+        final = (step.result,) if single else (total, step.result)
     if step.entries is not None:
         rows = (Row(head, (Grid(step.partials),)), Row(None, (Grid(step.entries), *final)))
     else:
