@@ -52,7 +52,7 @@ def _latex_paragraphs(fragment: str) -> list[str]:
         "\n",
         body,
     )
-    body = body.replace(r"\item ", "\n")
+    body = body.replace(r"\item ", "\n").replace(r"\vspace{\topsep}", "")
     body = re.sub(r"\\(?:textbf|emph)\{([^{}]*)\}", r"\1", body)
     body = body.replace("\u00a0", " ")  # a no-break space reads as a space (the text's split)
     return [line.strip() for line in body.splitlines() if line.strip()]
