@@ -115,7 +115,11 @@ def _mathjax_latex(latex: str) -> str:
     """The LaTeX renderer's maths as the HTML renderer writes it for MathJax: without TeX's
     line- and page-breaking commands (\\nobreak, \\postdisplaypenalty), which a browser has
     no use for and MathJax does not know."""
-    return latex.replace(r"=\nobreak ", "= ").replace(r" \postdisplaypenalty=10000", "")
+    return (
+        latex.replace(r"=\nobreak ", "= ")
+        .replace(r" \postdisplaypenalty=10000", "")
+        .replace("~$", " $")  # a tie between a word and a short formula ending a clause
+    )
 
 
 # --- the same sentences and maths as the LaTeX ---------------------------------------------

@@ -54,7 +54,8 @@ def _latex_paragraphs(fragment: str) -> list[str]:
     )
     body = body.replace(r"\item ", "\n").replace(r"\vspace{\topsep}", "")
     body = re.sub(r"\\(?:textbf|emph)\{([^{}]*)\}", r"\1", body)
-    body = body.replace("\u00a0", " ")  # a no-break space reads as a space (the text's split)
+    # a no-break space, or a tie (~) between a word and a short formula, reads as a space
+    body = body.replace("\u00a0", " ").replace("~", " ")
     return [line.strip() for line in body.splitlines() if line.strip()]
 
 

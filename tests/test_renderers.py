@@ -91,8 +91,9 @@ def test_repr_latex_is_display_maths_only() -> None:
 def test_question_and_answer_for_a_worksheet() -> None:
     d = derive("y = W x", "dy[3]/dx[7]")
     assert d.question_latex() == (
-        r"Let $\vec{y} = W \vec{x}$, where $\vec{y}$ is a column vector of length $C$, $W$ is a "
-        r"$C \times D$ matrix and $\vec{x}$ is a column vector of length $D$."
+        # a short formula ending a clause is tied (~) to the word before it
+        r"Let $\vec{y} = W \vec{x}$, where $\vec{y}$ is a column vector of length~$C$, $W$ is a "
+        r"$C \times D$ matrix and $\vec{x}$ is a column vector of length~$D$."
         "\n"
         r"Find $\frac{\partial \vec{y}_{3}}{\partial \vec{x}_{7}}$, where $C \geq 3$ and "
         r"$D \geq 7$."
@@ -120,10 +121,10 @@ def test_a_transposed_array_has_its_shape_as_a_factor_beneath_it_the_transpose_b
     ("equation", "target", "said"),
     [
         ("y = W x", "dy/dx", r"$\partial \vec{y} / \partial \vec{x}$ is a $C \times D$ matrix."),
-        ("s = x^T A x", "ds/dx", "is a column vector of length $C$."),
+        ("s = x^T A x", "ds/dx", "is a column vector of length~$C$."),
         ("L = (W x - t)^T (W x - t)", "dL/dW", r"is a $C \times D$ matrix."),
         ("y = W x", "dy[3]/dx[7]", ""),  # an entry is a number
-        ("y = V W x", "dy/dW", ""),  # a 3-D array has F and G, no one shape to box
+        ("y = V W x", "dy/dW", r"is a $C \times M \times D$ array."),
     ],
 )
 def test_a_key_states_the_shape_of_an_assembled_answer(equation, target, said) -> None:

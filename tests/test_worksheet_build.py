@@ -160,7 +160,9 @@ def test_the_worksheet_holds_no_answers_and_the_key_every_answer(
             assert answer.endswith(f"= {entry}"), (problem.target, answer)
             assert entry not in sheet
             assert f"Problem {problem.spec.number} ({problem.spec.points:g} point" in key
-        assert answers[3].endswith("δi,j")  # the math.SE array, ∂f_i/∂W_jk = x_k δ_ij
+        # the math.SE array, ∂f_i/∂W_jk = x_k δ_ij, then the shape the key states for it
+        boxed, shape = answers[3].rsplit("\n", 1)
+        assert boxed.endswith("δi,j") and shape == "∂⃗f/∂W is a C×C×D array."
         assert key.count("Checked by derivgen") == len(variant.problems)
 
 
@@ -287,7 +289,11 @@ def test_the_key_shows_each_problems_views_and_the_worksheet_none(tmp_path: Path
     # The views come in derivgen's order (index, vec), whatever the file's.
     assert vectorised.index("View:indexnotation.") < vectorised.index("View:vectorization.")
     assert "∂f∂vec(W)=x⊤⊗IC." in vectorised and "View:backpropagation" not in vectorised
-    answers = re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
+    # each answer's boxes, and after them the shapes the key states (inline ∂…/∂…)
+    answers = [
+        re.sub(r"∂[^∂=]*/∂.*$", "", answer)
+        for answer in re.findall(r"Answer\.(.*?)(?=Problem\d|Key,variant|$)", flat)
+    ]
     # Each form a problem asks for is boxed: the backprop problem's entry and its outer
     # product ∂L/∂W, with what g is; the index notation (the general entry, boxed once) and
     # the vec view.

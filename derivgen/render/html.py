@@ -150,7 +150,7 @@ class HtmlRenderer:
 
 def result_shape_html(checked: Checked) -> str:
     """The answer's shape as the LaTeX renderer's `result_shape` says it, in HTML."""
-    said = prose.result_shape(checked.derived.answer)
+    said = prose.result_shape(checked.derived)
     return "" if said is None else pieces(said.pieces, {})
 
 

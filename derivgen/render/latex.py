@@ -84,7 +84,9 @@ class LatexMath(prose.MathPrinter):
             else printed
         )
         # the fractions are deeper than a row's strut: 1ex of extra depth would vanish in them
-        between = r" \\[2.5ex] " if tall else r" \\ "
+        arrows = any(r"\vec" in cell for row in printed for cell in row)
+        # arrows over a row's entries would touch the subscripts of the row above
+        between = r" \\[2.5ex] " if tall else r" \\[0.6ex] " if arrows else r" \\ "
         rows = (" & ".join(row) for row in cells)
         return r"\begin{bmatrix} " + between.join(rows) + r" \end{bmatrix}"
 
@@ -115,7 +117,7 @@ class LatexMath(prose.MathPrinter):
         return _number(node.value)
 
     def _print_Times(self, node: prose.Times) -> str:
-        return rf"{tex(node.rows)} \times {tex(node.cols)}"
+        return r" \times ".join(tex(d) for d in node.dims)
 
 
 inline, displayed = LatexMath(), LatexMath(display=True)
@@ -131,12 +133,25 @@ def _number(value: float) -> str:
 def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
     """Words with their maths slots as inline maths, and references as `(n)`."""
     out = []
-    for piece in items:
+    for n, piece in enumerate(items):
         match piece:
             case str():
                 out.append(piece)
             case prose.Math(node=node):
-                out.append(f"${inline(node)}$")
+                printed = inline(node)
+                after = items[n + 1] if n + 1 < len(items) else ""
+                if (
+                    len(printed) <= 2
+                    and out
+                    and out[-1][-2:-1].isalpha()
+                    and out[-1].endswith(" ")
+                    and isinstance(after, str)
+                    and after[:1] in ".,:;"
+                ):
+                    # a short formula ending a clause is tied to the word before it: no line
+                    # holds "0:" alone
+                    out[-1] = out[-1][:-1] + "~"
+                out.append(f"${printed}$")
             case prose.Ref(label=label, before=before, after=after) if label in numbers:
                 out.append(f"{before}({numbers[label]}){after}")
             case prose.Title(text=text):
@@ -295,8 +310,8 @@ class LatexRenderer:
 
     def result_shape(self, checked: Checked) -> str:
         """`$∂s/∂x$ is a column vector of length $C$.`, for a key beside the box; "" when the
-        answer is an entry or an array."""
-        said = prose.result_shape(checked.derived.answer)
+        answer is an entry."""
+        said = prose.result_shape(checked.derived)
         return "" if said is None else pieces(said.pieces, {})
 
     @in_reading_order

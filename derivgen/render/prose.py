@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from derivgen.model.shapes import Shapes
-from derivgen.steps.derivation import Answer
+from derivgen.steps.build import Derived
 from derivgen.steps.kinds import (
     ArrayStep,
     AssembleStep,
@@ -165,10 +165,12 @@ class Number:
 
 @dataclass(frozen=True)
 class Times:
-    """`C × D`: the size of a matrix."""
+    """`C × D`: the size of a matrix (`C × D × C`, of an array)."""
 
-    rows: sympy.Basic
-    cols: sympy.Basic
+    dims: tuple[sympy.Basic, ...]
+
+    def __init__(self, *dims: sympy.Basic) -> None:
+        object.__setattr__(self, "dims", dims)
 
 
 @dataclass(frozen=True)
@@ -384,15 +386,35 @@ def describe(symbol: sympy.MatrixSymbol, subject: Node | None = None) -> Pieces:
     return say(named, f" is {article(str(rows))} ", Times(rows, cols), " matrix")
 
 
-def result_shape(answer: Answer) -> Paragraph | None:
-    """`∂s/∂x is a column vector of length C.`: the shape of an assembled answer, which a
-    key states beside the box (a worksheet may ask for it); None for an entry or an array."""
-    assembled = answer.matrix
-    if answer.entry is not None or assembled is None:
+def result_shape(derived: Derived) -> Paragraph | None:
+    """`∂s/∂x is a column vector of length C.`: the shape of each boxed form, which a key
+    states beside the box (a worksheet may ask for it): the assembled matrix, or the array
+    of a derivative with three or more axes, and each view's matrix; None for an entry."""
+    answer = derived.answer
+    if answer.entry is not None:
         return None
-    shape = getattr(assembled.result, "shape", (1, 1))
-    shaped = sympy.MatrixSymbol("_", *shape)
-    return paragraph(describe(shaped, Partial(assembled.of, assembled.by)), ".")
+    said: list[Pieces] = []
+    whole = Partial(derived.statement.output, _whole(derived.by))
+    if answer.matrix is not None:
+        shape = getattr(answer.matrix.result, "shape", (1, 1))
+        said.append(describe(sympy.MatrixSymbol("_", *shape), whole))
+    else:
+        shapes = derived.shapes
+        dims = (*shapes[whole.of.name].axes, *shapes[whole.by.name].axes)
+        said.append(say(whole, f" is {article(str(dims[0]))} ", Times(*dims), " array"))
+    if answer.vec is not None:
+        of = whole.of if 1 in whole.of.shape else Func("vec", whole.of)
+        shaped = sympy.MatrixSymbol("_", *answer.vec.shape)
+        said.append(describe(shaped, Partial(of, Func("vec", whole.by))))
+    if answer.backprop is not None:
+        by = answer.backprop.by
+        said.append(describe(sympy.MatrixSymbol("_", *by.shape), Partial(answer.backprop.loss, by)))
+    return paragraph(_joined(said), ".")
+
+
+def _whole(entry: sympy.Basic) -> sympy.Basic:
+    """The array an entry belongs to, as a matrix symbol of its shape."""
+    return entry.base.label if isinstance(entry, sympy.Indexed) else entry
 
 
 def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
@@ -409,7 +431,11 @@ def index_bounds(entries: Iterable[sympy.Basic], shapes: Shapes) -> Pieces:
         for dim, index in zip(shapes[str(entry.base.label)].axes, entry.indices, strict=True):
             if index.is_Integer and int(index) > 1 and not sympy.sympify(dim).is_Integer:
                 bounds[dim] = max(bounds.get(dim, 0), int(index))
-    return _joined([say(Relation(d, "≥", sympy.Integer(v))) for d, v in bounds.items()])
+    # in the order the sizes are shown (C before D), whichever entry needs them
+    order = list(dict.fromkeys(d for shape in shapes.of.values() for d in shape.axes))
+    return _joined(
+        [say(Relation(d, "≥", sympy.Integer(bounds[d]))) for d in order if d in bounds]
+    )
 
 
 def arrangement(
@@ -494,12 +520,7 @@ def check_sentence(verification: Verification) -> Paragraph:
     )
     if verification.renumbered:
         # x_9 is checked as the instance's x_2: say so, or "D = 6" reads as a false claim
-        instance = say(
-            *instance,
-            " (the indices the lines name, such as ",
-            sympy.Integer(verification.renumbered[-1]),
-            ", renumbered in order to fit it)",
-        )
+        instance = say(*instance, " (the indices the lines name renumbered, in order, onto it)")
     exactly = "exactly (in rational arithmetic)" if arithmetic == "exact" else "to 50 digits"
     return paragraph(
         "every equality in these lines holds ",
@@ -555,7 +576,7 @@ def _component(step: ComponentStep) -> tuple[Block, ...]:
             "The output ",
             lhs,
             " is a single number, so its gradient has one partial per entry "
-            "of the variable, which in the note's arrangement takes the variable's shape. "
+            "of the variable, which, as a gradient usually does, takes the variable's shape. "
             "Write ",
             lhs,
             " in terms of scalar values only",
@@ -912,7 +933,6 @@ def _intermediates(step: IntermediatesStep) -> tuple[Block, ...]:
         display(step.output, step.final, end=","),
         paragraph("and, using the chain rule", layout),
         display(Partial(step.output, step.by, whole=True), product),
-        paragraph("To make sure we know exactly what this means, take one component at a time."),
     )
 
 
@@ -932,6 +952,8 @@ def _chain_rule(step: ChainRuleStep) -> tuple[Block, ...]:
     result = [step.summed] + ([step.result] if step.result != step.summed else [])
     return (
         paragraph(
+            # the note's question, kept with the component it answers
+            "To make sure we know exactly what this means, take one component at a time. "
             "The chain rule multiplies the change in ",
             step.of,
             " with respect to each scalar "

@@ -78,7 +78,7 @@ class TextMath(prose.MathPrinter):
         return f"{node.value:.1e}"
 
     def _print_Times(self, node: prose.Times) -> str:
-        return f"{_t(node.rows)}×{_t(node.cols)}"
+        return "×".join(_t(d) for d in node.dims)
 
 
 math = TextMath()
