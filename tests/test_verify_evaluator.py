@@ -91,6 +91,15 @@ SUMS = [
         {i: C},
     ),
     ("a delta collapsing a sum", sympy.Sum(sympy.KroneckerDelta(i, k) * x[k], (k, 1, D)), {i: D}),
+    (
+        "a sum of terms under several signs (each term summed on its own)",
+        sympy.Sum(
+            x[k] * A[k, m] * sympy.KroneckerDelta(i, m) + sympy.KroneckerDelta(i, k) * A[k, m] * x[m],
+            (m, 1, D),
+            (k, 1, D),
+        ),
+        {i: D},
+    ),
 ]
 
 

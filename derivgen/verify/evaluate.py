@@ -397,6 +397,9 @@ class _Compiler:
         outer summation index stays valid.
         """
         function = expr.function
+        if isinstance(function, sympy.Add):
+            # Σ (a + b) = Σ a + Σ b (linearity), so that each term's factors hoist on their own
+            return self.add([self.total(sympy.Sum(term, *expr.limits)) for term in function.args])
         factors = list(function.args) if isinstance(function, sympy.Mul) else [function]
         return self.summed(factors, list(expr.limits))
 
