@@ -405,3 +405,12 @@ def test_a_squared_norm_is_a_scalar_of_a_column_vector_whatever_its_letter(outpu
     assert d["shapes"] == {output: [1, 1], "x": ["C", 1]}
     function = lambda m: m["x"].T * m["x"]  # noqa: E731
     assert check_derivative(d, function, {"C": 3}, output, "x") > 0
+
+
+def test_least_squares_names_the_residual_before_the_outer_product() -> None:
+    """2 (Σ_k W_{i,k} x_k - t_i) x_j is 2 (W x - t)_i x_j, then 2 (W x - t) xᵀ: no jump."""
+    d = derive("L = (W x - t)^T (W x - t)", "dL/dW")
+    text = d.to_text(width=100)
+    assert "The sum is the entry i of W x - t:\n\n    ∂L/∂Wᵢ,ⱼ = 2 (W x - t)ᵢ xⱼ." in text
+    function = lambda m: (m["W"] * m["x"] - m["t"]).T * (m["W"] * m["x"] - m["t"])  # noqa: E731
+    assert check_derivative(d.as_dict(), function, {"C": 3, "D": 4}, "L", "W") > 0

@@ -1184,6 +1184,18 @@ def _entry_of(matrix: sympy.Basic, indices: tuple[sympy.Basic, ...]) -> EntryOf:
     return EntryOf(matrix, indices)
 
 
+def _scaled(coefficient: sympy.Expr, factors: list[object]) -> tuple[object, ...]:
+    """`2 (W x − t)_i x_j`, or `-(X⁻ᵀ a)_i (bᵀ X⁻ᵀ)_j` for -1: a number in front of factors."""
+    if coefficient == 1:
+        return tuple(factors)
+    first, *rest = factors
+    if coefficient == -1 and isinstance(first, EntryOf):
+        return (dataclasses.replace(first, negated=True), *rest)
+    if coefficient == -1:
+        return (-first, *rest)
+    return (coefficient, *factors)
+
+
 def _assemble(step: AssembleStep) -> tuple[Block, ...]:
     head = Partial(step.of, step.by)
     named = ()
@@ -1202,6 +1214,25 @@ def _assemble(step: AssembleStep) -> tuple[Block, ...]:
         # the terms added, then factored (A x + Aᵀ x = (A + Aᵀ) x); a single sum needs neither
         single = len(entries) == 1 or total == step.result
         final = (step.result,) if single else (total, step.result)
+    if step.outer is not None:
+        coefficient, (u, u_i), (v, v_j) = step.outer
+        shown = [
+            EntryOf(matrix, (index,)) if factor.has(sympy.Sum) else factor
+            for matrix, factor, index in ((u, u_i, step.row_index), (v, v_j, step.col_index))
+        ]
+        named_sums = [matrix for matrix, factor in ((u, u_i), (v, v_j)) if factor.has(sympy.Sum)]
+        named = (
+            paragraph(
+                "The sum is the entry ",
+                step.row_index if u_i.has(sympy.Sum) else step.col_index,
+                " of ",
+                named_sums[0],
+                ":",
+            )
+            if len(named_sums) == 1
+            else paragraph("Each sum is an entry of a vector:"),
+            display(step.partial, Product(_scaled(coefficient, shown))),
+        )
     if step.entries is not None:
         rows = (Row(head, (Grid(step.partials),)), Row(None, (Grid(step.entries), *final)))
     else:

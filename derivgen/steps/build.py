@@ -40,11 +40,13 @@ from derivgen.steps.kinds import (
     ChainSummaryStep,
     GeneralizeStep,
     IntermediatesStep,
+    Outer,
     ShapesStep,
     Slice,
     Step,
 )
 from derivgen.steps.note import note_product, note_steps
+from derivgen.steps.recognize import recognize_matrix
 from derivgen.steps.views import backprop_view, index_view, vec_view
 
 
@@ -294,7 +296,32 @@ def _assemble_step(
         col_values=col_values,
         transposed=transposed,
         terms=None if transposed is not None else _named_terms(general, arrangement, shapes),
+        outer=None if transposed is not None else _outer_factors(general, arrangement, shapes),
     )
+
+
+def _outer_factors(general: sympy.Expr, arrangement: Arrangement, shapes: Shapes) -> Outer | None:
+    """(c, (u, u_i), (v, v_j)) for a general partial c u_i v_j with a sum inside one factor,
+    `2 (Σ_k W_{i,k} x_k − t_i) x_j`, so that the step names the sum as an entry,
+    `2 (W x − t)_i x_j`, before the outer product `2 (W x − t) xᵀ`; None otherwise."""
+    row, col = arrangement.row_index, arrangement.col_index
+    if row is None or col is None or not isinstance(general, sympy.Mul):
+        return None
+    coefficient, factors = general.as_coeff_mul()
+    along_row = [f for f in factors if f.free_symbols & {row, col} == {row}]
+    along_col = [f for f in factors if f.free_symbols & {row, col} == {col}]
+    if len(along_row) + len(along_col) != len(factors) or not (along_row and along_col):
+        return None
+    u_i, v_j = sympy.Mul(*along_row), sympy.Mul(*along_col)
+    if not (u_i.has(sympy.Sum) or v_j.has(sympy.Sum)):
+        return None
+    sizes = {row: arrangement.rows, col: arrangement.cols}
+    try:
+        u = recognize_matrix(u_i, row, None, sizes, shapes)
+        v = recognize_matrix(v_j, None, col, sizes, shapes)
+    except NotDerivableError:
+        return None
+    return coefficient, (u, u_i), (v, v_j)
 
 
 def _named_terms(

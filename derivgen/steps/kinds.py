@@ -336,6 +336,10 @@ class GeneralizeStep(Step):
         return tuple(claims)
 
 
+Outer = tuple[sympy.Expr, tuple[sympy.Basic, sympy.Expr], tuple[sympy.Basic, sympy.Expr]]
+"""(c, (u, u_i), (v, v_j)): a general partial c u_i v_j, each vector with the factor it names."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class AssembleStep(Step):
     """∂y_i/∂x_j = W_{i,j} for all i, j  ->  dy/dx = [∂y_i/∂x_j] = [W_{i,j}] = W.
@@ -364,6 +368,10 @@ class AssembleStep(Step):
     transposed: sympy.Basic | None = None
     """P when `result` is Pᵀ written out (Aᵀ Bᵀ from B A): the general partial is then the
     entry (col_index, row_index) of P, `(B A)_{j,i}`, and the matrix P transposed."""
+    outer: Outer | None = None
+    """(c, (u, u_i), (v, v_j)) when the general partial is c u_i v_j and a sum is inside u_i
+    or v_j: 2 (Σ_k W_{i,k} x_k − t_i) x_j is 2 (W x − t)_i x_j, the entry of c u v with
+    u = W x − t, v = xᵀ; each pair is the vector and the factor it names."""
     terms: tuple[sympy.Basic, ...] | None = None
     """The matrix of each term, when the general partial adds several and some are sums:
     `Σ_k A_{i,k} x_k + Σ_k x_k A_{k,i}` is `(A x)_i + (Aᵀ x)_i`; the assembled matrix is
@@ -389,6 +397,17 @@ class AssembleStep(Step):
             lhs=self.partial, rhs=self.result, matrix_index=(self.row_index, self.col_index)
         )
         of, by = self.partial.expr, self.partial.variables[0]
+        if self.outer is not None:
+            # the partial is c u vᵀ's entry, and each factor shown is its vector's entry
+            coefficient, (u, u_i), (v, v_j) = self.outer
+            row, col = self.row_index, self.col_index
+            claims += [
+                Claim(
+                    lhs=self.partial, rhs=sympy.MatMul(coefficient, u, v), matrix_index=(row, col)
+                ),
+                Claim(lhs=u_i, rhs=u, matrix_index=(row, None)),
+                Claim(lhs=v_j, rhs=v, matrix_index=(None, col)),
+            ]
         if self.terms is not None:
             claims.append(
                 Claim(
