@@ -419,3 +419,20 @@ def test_ctrl_c_during_a_worksheet_build(stage: str, number: int, tmp_path: Path
     assert list(scratch.iterdir()) == []
     assert working_in(scratch) == []
     wait_for(lambda: not any(map(alive, workers)), "workers gone", seconds=10)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "y = W x", "dy/dx", "--shape", "W=C,D", "W"],
+        ["check", "--shape", "W=C,D", "y = W x", "dy/dx", "W"],
+        ["check", "y = W x", "--shape", "W=C,D", "dy/dx", "W"],
+    ],
+    ids=["answer after an option", "options first", "an option between"],
+)
+def test_positionals_may_come_among_the_options(argv, capsys) -> None:
+    """argparse's own parse gave the first run of positionals every positional, so check's
+    optional answer after an option was an "unrecognized argument"."""
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Answer: W" in out and "right" in out.lower()
