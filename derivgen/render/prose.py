@@ -892,7 +892,8 @@ def _zero(step: ZeroStep) -> tuple[Block, ...]:
         ),
         display(Partial(step.of, step.by), sympy.Integer(0)),
         paragraph(
-            "The entries that do appear give non-zero partials. For example, take ",
+            "The entries that do appear give partials that are in general non-zero. "
+            "For example, take ",
             step.example,
             ".",
         ),
