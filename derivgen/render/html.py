@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -55,9 +56,12 @@ def display_maths(latex: str) -> str:
     return f'<div class="math display">{html.escape(latex, quote=False)}</div>'
 
 
-def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
+def pieces(
+    items: prose.Pieces, numbers: dict[str, int], printer: Callable[[object], str] | None = None
+) -> str:
     """Words and maths slots as HTML; inline maths keeps the punctuation after it on its
-    line (a lone `.` never wraps)."""
+    line (a lone `.` never wraps); `printer` replaces the inline LaTeX of each slot."""
+    printer = printer or inline
     out: list[str] = []
     for piece in items:
         match piece:
@@ -69,7 +73,7 @@ def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
                     words = words[mark:]
                 out.append(words)
             case prose.Math(node=node):
-                out.append(maths(inline(node)))
+                out.append(maths(printer(node)))
             case prose.Ref(label=label, before=before, after=after) if label in numbers:
                 out.append(html.escape(f"{before}({numbers[label]}){after}", quote=False))
             case prose.Ref():
@@ -142,8 +146,11 @@ class HtmlRenderer:
         equation = maths(rf"\displaystyle {tex(statement.output)} = {tex(statement.rhs)}")
         asked = maths(rf"\displaystyle {displayed(prose.Partial(derived.of, derived.by))}")
         described = pieces(prose.described(statement.symbols), {})
+        also = pieces(
+            prose.also_asked(derived), {}, lambda node: rf"\displaystyle {displayed(node)}"
+        )
         bounds = pieces(prose.index_bounds((derived.of, derived.by), derived.shapes), {})
-        return f"Let {equation}, where {described}. Find {asked}" + (
+        return f"Let {equation}, where {described}. Find {asked}{also}" + (
             f", where {bounds}." if bounds else "."
         )
 

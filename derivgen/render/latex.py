@@ -130,15 +130,17 @@ def _number(value: float) -> str:
     return rf"{mantissa} \times 10^{{{int(exponent)}}}"
 
 
-def pieces(items: prose.Pieces, numbers: dict[str, int]) -> str:
-    """Words with their maths slots as inline maths, and references as `(n)`."""
+def pieces(items: prose.Pieces, numbers: dict[str, int], printer: LatexMath | None = None) -> str:
+    """Words with their maths slots as inline maths, and references as `(n)`; `printer`
+    (`displayed`) sets partials as fractions, as a question's line sets what to find."""
+    printer = printer or inline
     out = []
     for n, piece in enumerate(items):
         match piece:
             case str():
                 out.append(piece)
             case prose.Math(node=node):
-                printed = inline(node)
+                printed = printer(node)
                 after = items[n + 1] if n + 1 < len(items) else ""
                 if (
                     len(printed) <= 2
@@ -276,6 +278,7 @@ class LatexRenderer:
                 equation=f"{tex(statement.output)} = {tex(statement.rhs)}",
                 shapes=pieces(prose.described(statement.symbols), {}),
                 asked=partial(derived.of, derived.by),
+                also=pieces(prose.also_asked(derived), {}, displayed),
                 bounds=pieces(prose.index_bounds((derived.of, derived.by), derived.shapes), {}),
             )
             .strip()

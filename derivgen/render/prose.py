@@ -421,6 +421,26 @@ def described(symbols: Iterable[sympy.MatrixSymbol]) -> Pieces:
     return _joined([describe(s) for s in symbols])
 
 
+def also_asked(derived: Derived) -> Pieces:
+    """` and ∂L/∂W (for a scalar loss L of z)`: each view's own derivative that a key boxes
+    beside the answer, for the question to ask as well (the index view's is the same one)."""
+    answer = derived.answer
+    asked: list[Pieces] = []
+    by = _whole(derived.by)
+    if answer.vec is not None:
+        of = derived.statement.output
+        stacked = of if 1 in of.shape else Func("vec", of)
+        asked.append(say(Partial(stacked, Func("vec", by))))
+    if answer.backprop is not None and answer.backprop.output is not None:
+        loss = answer.backprop.loss
+        asked.append(
+            say(
+                Partial(loss, by), " (for a scalar loss ", loss, " of ", answer.backprop.output, ")"
+            )
+        )
+    return say(" and ", _joined(asked)) if asked else ()
+
+
 def index_bounds(entries: Iterable[sympy.Basic], shapes: Shapes) -> Pieces:
     """`C ≥ 7 and D ≥ 9`: what the sizes that are letters must at least be for the entries
     asked about to exist (a worksheet that asks for y₇ of a y of length C must say so)."""
