@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy
 from sympy.parsing.sympy_parser import parse_expr
@@ -130,3 +132,46 @@ def test_a_transposed_array_has_its_shape_as_a_factor_beneath_it_the_transpose_b
 def test_a_key_states_the_shape_of_an_assembled_answer(equation, target, said) -> None:
     shape = renderer().result_shape(derive(equation, target).checked)
     assert shape.endswith(said) if said else shape == ""
+
+
+def test_a_question_asks_for_each_views_own_derivative() -> None:
+    """The key boxes ∂L/∂W beside the backprop problem's answer: the question asks for it."""
+    question = derive(
+        "z = x W + b", "dz/dW", {"x": "1,D", "W": "D,C"}, views=["backprop"]
+    ).question_latex()
+    assert question.endswith(
+        r"Find $\frac{\partial \vec{z}}{\partial W}$ and $\frac{\partial L}{\partial W}$ "
+        r"(for a scalar loss $L$ of $\vec{z}$)."
+    )
+    assert "and" not in derive("f = W x", "df/dW", views=["index"]).question_latex().split("Find")[1]
+
+
+def test_the_check_sentence_says_when_the_named_indices_were_renumbered() -> None:
+    """x_9 of a y = W x checked on an instance with D = 7: the sentence must not read as if
+    the instance had a ninth entry."""
+    named = derive("y = W x", "dy[3]/dx[9]")
+    assert 9 in named.checked.verification.renumbered
+    assert "(the indices the lines name renumbered, in order, onto it)" in named.to_text(width=200)
+    general = derive("y = W x", "dy/dx")
+    assert general.checked.verification.renumbered == ()
+    assert "renumbered" not in general.to_text(width=200)
+
+
+@pytest.mark.parametrize(
+    ("equation", "target", "shapes"),
+    [
+        ("y = x W", "dy[3]/dW[7,8]", {"x": "1,D"}),  # the note's path: first shown in (4)
+        ("y = V W x", "dy/dW", {}),  # the chain rule's stage partials
+        ("f = W x", "df/dW", {}),  # defined by the isolate step's own words
+        ("s = x^T A x", "ds/dx", {}),  # defined by the index derivative's words
+    ],
+)
+def test_the_kronecker_delta_is_defined_once_before_or_where_it_is_first_shown(
+    equation, target, shapes
+) -> None:
+    text = derive(equation, target, shapes).to_text(width=200)
+    # "δ[a,b] = 1 when a = b, else 0", or the isolate step's "δᵢ,ⱼ (1 when j = i, else 0)"
+    definitions = [m.start() for m in re.finditer(r"1\s+when\s+\w\s+=\s+\w,\s+else\s+0", text)]
+    first_shown = min(text.index(c) for c in ("δᵢ", "δⱼ", "δₖ") if c in text)
+    assert len(definitions) == 1
+    assert definitions[0] <= text.index("\n", first_shown) + 200
