@@ -117,6 +117,20 @@ class _CommandParser(_Parser):
             self._intermixing = False
 
 
+def _add_outdir(cmd: argparse.ArgumentParser, description: str) -> None:
+    """`--outdir DIR` (or `-o`, `--output`), output/ by default: where a command's files go."""
+    cmd.add_argument(
+        "--outdir",
+        "-o",
+        "--output",
+        dest="outdir",
+        type=Path,
+        default=OUTPUT_DIR,
+        metavar="DIR",
+        help=description,
+    )
+
+
 def _arguments() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="derivgen",
@@ -248,16 +262,7 @@ def _add_grade_command(commands: argparse._SubParsersAction, chatter: _Parser) -
         metavar="N",
         help="how many variants the worksheet printed (ids beyond are unknown; default: any)",
     )
-    cmd.add_argument(
-        "--outdir",
-        "-o",
-        "--output",
-        dest="outdir",
-        type=Path,
-        default=OUTPUT_DIR,
-        metavar="DIR",
-        help="the folder for marks.csv and feedback/ (output/)",
-    )
+    _add_outdir(cmd, "the folder for marks.csv and feedback/ (output/)")
     cmd.add_argument(
         "--jobs",
         type=int,
@@ -392,16 +397,7 @@ def _add_worksheet_command(commands: argparse._SubParsersAction, chatter: _Parse
         metavar="S",
         help="the seed of the draws (0): the same seed, the same PDFs",
     )
-    sheet.add_argument(
-        "--outdir",
-        "-o",
-        "--output",
-        dest="outdir",
-        type=Path,
-        default=OUTPUT_DIR,
-        metavar="DIR",
-        help="the folder the four files go to (output/); -o and --output are aliases",
-    )
+    _add_outdir(sheet, "the folder the four files go to (output/); -o and --output are aliases")
     sheet.add_argument(
         "--templates", type=Path, metavar="DIR", help="a course's own templates, used first"
     )

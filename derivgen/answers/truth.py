@@ -98,6 +98,18 @@ class Draw:
         return self.evaluator.inputs
 
 
+def _evaluator(problem: Problem, instance: Instance, field: Field, inputs: dict) -> Evaluator:
+    """The problem's equation evaluated at one point (`inputs`), in `field`'s arithmetic."""
+    return Evaluator(
+        equation=problem.equation,
+        shapes=problem.shapes,
+        definitions=(),
+        instance=instance,
+        field=field,
+        inputs=inputs,
+    )
+
+
 def draws(problem: Problem, answer: sympy.Basic, field: Field) -> list[Draw]:
     """The random points an answer is judged at, in `field`'s arithmetic."""
     small = instance_for(problem.shapes, [problem.claim(answer)])
@@ -105,14 +117,8 @@ def draws(problem: Problem, answer: sympy.Basic, field: Field) -> list[Draw]:
     names = [n for n in problem.shapes if n != problem.equation.lhs.name]
     found = []
     for instance, seed in zip((small, small, large), SEEDS, strict=True):
-        evaluator = Evaluator(
-            equation=problem.equation,
-            shapes=problem.shapes,
-            definitions=(),
-            instance=instance,
-            field=field,
-            inputs=random_inputs(problem.shapes, names, instance, field, seed),
-        )
+        inputs = random_inputs(problem.shapes, names, instance, field, seed)
+        evaluator = _evaluator(problem, instance, field, inputs)
         found.append(Draw(instance=instance, evaluator=evaluator, seed=seed))
     return found
 
@@ -135,14 +141,7 @@ def small_draws(problem: Problem, answer: sympy.Basic, field: Field) -> Iterator
                 for r, c in itertools.product(range(rows), range(cols)):
                     cells[r, c] = field.number(Fraction(chooser.choice(entries)))
                 inputs[name] = cells
-            evaluator = Evaluator(
-                equation=problem.equation,
-                shapes=problem.shapes,
-                definitions=(),
-                instance=instance,
-                field=field,
-                inputs=inputs,
-            )
+            evaluator = _evaluator(problem, instance, field, inputs)
             yield Draw(instance=instance, evaluator=evaluator, seed=attempt)
 
 

@@ -25,6 +25,7 @@ from derivgen.model.ops.determinant import cofactor, determinant
 from derivgen.model.ops.elementwise import Applied
 from derivgen.model.ops.inverse import inverse_entry
 from derivgen.model.ops.reduction import EntrySum
+from derivgen.model.shapes import Shape
 from derivgen.render.prose import join_terms
 
 _ENTRY_LIKE = (sympy.KroneckerDelta, EntryFunction)
@@ -35,8 +36,7 @@ _MAX_CHAINED = 5
 
 
 def _is_vector(symbol: sympy.MatrixSymbol) -> bool:
-    rows, cols = symbol.shape
-    return (rows == 1) != (cols == 1)
+    return Shape(*symbol.shape).is_vector
 
 
 def _is_one_by_one(expr: sympy.Basic) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from derivgen.model.shapes import Shapes
+from derivgen.model.shapes import Shape, Shapes
 from derivgen.steps.build import Derived
 from derivgen.steps.kinds import (
     ArrayStep,
@@ -1186,10 +1186,9 @@ def _ones(result: sympy.Basic, rows: tuple[Row, ...]) -> tuple[Block, ...]:
     return (Display(rows, end=","), paragraph("where ", named, "."))
 
 
-def _is_vector(value: sympy.Basic) -> bool:
-    """Whether a result is a row or a column vector (one of its two sizes 1, not both)."""
-    rows, cols = getattr(value, "shape", (1, 1))
-    return (rows == 1) != (cols == 1)
+def _shape(value: sympy.Basic) -> Shape:
+    """The shape of a result (a scalar, which sympy gives none, is 1×1)."""
+    return Shape(*getattr(value, "shape", (1, 1)))
 
 
 def _rows(symbol: sympy.Basic) -> bool:
@@ -1363,7 +1362,7 @@ def _array(step: ArrayStep) -> tuple[Block, ...]:
                 piece.result,
             ),
             paragraph(
-                f"The {'vector' if _is_vector(piece.result) else 'matrix'} is laid out ",
+                f"The {'vector' if _shape(piece.result).is_vector else 'matrix'} is laid out ",
                 _sliced_arrangement(piece),
                 ".",
             ),

@@ -8,7 +8,7 @@ and the assembled Jacobian (or, for three or more axes, the array F and its comp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -46,7 +46,6 @@ from derivgen.steps.kinds import (
     Step,
 )
 from derivgen.steps.note import note_product, note_steps
-from derivgen.steps.recognize import recognize_matrix
 from derivgen.steps.views import backprop_view, index_view, vec_view
 
 
@@ -315,10 +314,9 @@ def _outer_factors(general: sympy.Expr, arrangement: Arrangement, shapes: Shapes
     u_i, v_j = sympy.Mul(*along_row), sympy.Mul(*along_col)
     if not (u_i.has(sympy.Sum) or v_j.has(sympy.Sum)):
         return None
-    sizes = {row: arrangement.rows, col: arrangement.cols}
     try:
-        u = recognize_matrix(u_i, row, None, sizes, shapes)
-        v = recognize_matrix(v_j, None, col, sizes, shapes)
+        u = recognize(u_i, replace(arrangement, col_index=None), shapes)
+        v = recognize(v_j, replace(arrangement, row_index=None), shapes)
     except NotDerivableError:
         return None
     return coefficient, (u, u_i), (v, v_j)
